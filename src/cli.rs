@@ -1,0 +1,75 @@
+//! The command line: arguments (clap derive) and dispatch to one module per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::exit::Outcome;
+
+#[derive(Debug, Parser)]
+#[command(name = "meshkit-obs", version, about = "Seeds MeshKit telemetry into a real Prometheus and keeps the observability pack honest")]
+pub struct Cli {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PackArgs {
+    /// The pack's root folder (holds metrics/, scenarios/, dashboards/, alerts/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub pack: PathBuf,
+    /// Where seeded TSDBs are cached [default: <pack>/target/meshkit-obs-cache].
+    #[arg(long, global = true, value_name = "DIR", env = "MESHKIT_OBS_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl PackArgs {
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir.clone().unwrap_or_else(|| self.pack.join("target").join("meshkit-obs-cache"))
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file [default: <pack>/scenarios/reference.yaml].
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a scenario's telemetry and backfill it into a cached Prometheus TSDB.
+    Seed {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seed, then run a real Prometheus over the data on 127.0.0.1 until interrupted.
+    Serve {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+    },
+    /// Write docs/metrics.md from metrics/catalogue.yaml (with --check: only report staleness).
+    MetricsDoc {
+        /// Exit 1 if docs/metrics.md is stale; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Runs the parsed command line; Ctrl-C and SIGTERM make the command return and clean up.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
+            Command::Serve { scenario } => commands::serve::run(&cli.pack, &scenario).await,
+            Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
+        }
+    })
+}

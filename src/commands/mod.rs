@@ -1,0 +1,37 @@
+//! One module per subcommand; each turns arguments into calls on the library modules.
+
+pub mod metrics_doc;
+pub mod seed;
+pub mod serve;
+
+use std::path::PathBuf;
+
+use crate::catalogue::Catalogue;
+use crate::cli::{PackArgs, ScenarioArgs};
+use crate::exit::ToolError;
+use crate::scenario::{self, Scenario};
+
+/// A loaded pack: the catalogue and one scenario, plus the scenario's bytes for hashing.
+pub struct Loaded {
+    pub catalogue: Catalogue,
+    pub scenario: Scenario,
+    pub scenario_bytes: Vec<u8>,
+    pub now_unix: i64,
+}
+
+pub fn load(pack: &PackArgs, args: &ScenarioArgs) -> Result<Loaded, ToolError> {
+    let now_unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let path: PathBuf = args.scenario.clone().unwrap_or_else(|| pack.pack.join("scenarios").join("reference.yaml"));
+    let scenario_bytes = std::fs::read(&path).map_err(|err| {
+        ToolError::InvalidInput(format!("{}: cannot read scenario: {err}; pass an existing file with --scenario", path.display()))
+    })?;
+    let text = String::from_utf8(scenario_bytes.clone()).map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text", path.display())))?;
+    let scenario = scenario::parse(&path, &text, now_unix)?;
+    let catalogue = Catalogue::load(&pack.pack)?;
+    Ok(Loaded { catalogue, scenario, scenario_bytes, now_unix })
+}
+
+/// Progress lines go to stderr so stdout stays machine-readable.
+pub fn progress(message: &str) {
+    eprintln!("meshkit-obs: {message}");
+}

@@ -1,0 +1,41 @@
+//! `meshkit-obs seed`: build (or reuse) the cached TSDB for a scenario and print its summary.
+
+use crate::cli::{PackArgs, ScenarioArgs};
+use crate::exit::Outcome;
+use crate::process::shutdown_signal;
+use crate::seed::{seed, SeedRequest};
+
+use super::{load, progress};
+
+pub async fn run(pack: &PackArgs, args: &ScenarioArgs, json: bool) -> anyhow::Result<Outcome> {
+    let loaded = load(pack, args)?;
+    let cache_dir = pack.cache_dir();
+    let request = SeedRequest {
+        pack_root: &pack.pack,
+        cache_dir: &cache_dir,
+        scenario: &loaded.scenario,
+        scenario_bytes: &loaded.scenario_bytes,
+        catalogue: &loaded.catalogue,
+        now_unix: loaded.now_unix,
+    };
+    let summary = tokio::select! {
+        summary = seed(&request, &progress) => summary?,
+        signal = shutdown_signal() => anyhow::bail!("interrupted by {signal}; nothing was cached"),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!(
+            "seeded scenario {}: {} series, {} samples, {} .. {} every {}s ({})",
+            summary.scenario,
+            summary.series,
+            summary.samples,
+            summary.window_start,
+            summary.window_end,
+            summary.step_seconds,
+            if summary.cache_hit { "cache hit" } else { "freshly generated" }
+        );
+        println!("data_dir={}", summary.data_dir.display());
+    }
+    Ok(Outcome::Success)
+}

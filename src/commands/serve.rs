@@ -1,0 +1,41 @@
+//! `meshkit-obs serve`: seed, then keep a real Prometheus running over the data until interrupted.
+
+use crate::cli::{PackArgs, ScenarioArgs};
+use crate::exit::Outcome;
+use crate::process::shutdown_signal;
+use crate::prometheus::Prometheus;
+use crate::seed::{seed, SeedRequest};
+
+use super::{load, progress};
+
+pub async fn run(pack: &PackArgs, args: &ScenarioArgs) -> anyhow::Result<Outcome> {
+    let loaded = load(pack, args)?;
+    let cache_dir = pack.cache_dir();
+    let request = SeedRequest {
+        pack_root: &pack.pack,
+        cache_dir: &cache_dir,
+        scenario: &loaded.scenario,
+        scenario_bytes: &loaded.scenario_bytes,
+        catalogue: &loaded.catalogue,
+        now_unix: loaded.now_unix,
+    };
+    let started = tokio::select! {
+        summary = seed(&request, &progress) => {
+            let summary = summary?;
+            progress("starting prometheus");
+            Prometheus::start(&summary.data_dir).await.map(|p| (p, summary))
+        }
+        signal = shutdown_signal() => anyhow::bail!("interrupted by {signal} before prometheus was up"),
+    };
+    let (mut prometheus, summary) = started?;
+    println!("prometheus={}", prometheus.url);
+    println!("window={} .. {} step={}s (query inside this window; the data is not live)", summary.window_start, summary.window_end, summary.step_seconds);
+    tokio::select! {
+        error = prometheus.exited() => Err(error),
+        signal = shutdown_signal() => {
+            progress(&format!("{signal} received; stopping prometheus"));
+            prometheus.stop().await;
+            Ok(Outcome::Success)
+        }
+    }
+}

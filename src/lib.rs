@@ -1,0 +1,18 @@
+//! meshkit-obs: the tool that keeps the MeshKit observability pack honest.
+//!
+//! The pipeline is: scenario (YAML) -> simulator -> OpenMetrics -> promtool backfill ->
+//! cached TSDB -> a real Prometheus child process. See `docs/architecture.md`.
+
+pub mod catalogue;
+pub mod cli;
+pub mod commands;
+pub mod exit;
+pub mod fsutil;
+pub mod openmetrics;
+pub mod process;
+pub mod prometheus;
+pub mod scenario;
+pub mod seed;
+pub mod sim;
+pub mod timestamp;
+pub mod tools;

@@ -1,0 +1,231 @@
+//! Seeding: scenario -> simulator -> OpenMetrics -> `promtool tsdb create-blocks-from openmetrics`
+//! -> a TSDB cached under a content hash of everything that decides it.
+//!
+//! A cache entry is built in a temporary sibling directory and renamed into place only when
+//! complete, with `summary.json` written last, so a crash or Ctrl-C never leaves a half entry.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::process::Command;
+
+use crate::catalogue::{Catalogue, CATALOGUE_PATH};
+use crate::openmetrics;
+use crate::process::run_to_completion;
+use crate::scenario::Scenario;
+use crate::sim;
+use crate::timestamp::format_utc;
+use crate::tools::{locate, PROMTOOL};
+
+/// promtool's block length.
+const BLOCK_SECS: i64 = 7200;
+
+/// Cache entries kept besides the one just used.
+const KEEP_OTHER_ENTRIES: usize = 3;
+
+/// What `seed --json` prints, and what a cache entry remembers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedSummary {
+    pub scenario: String,
+    pub series: usize,
+    pub samples: usize,
+    pub data_dir: PathBuf,
+    pub cache_hit: bool,
+    pub cache_key: String,
+    pub window_start: String,
+    pub window_end: String,
+    pub step_seconds: i64,
+    pub generate_seconds: f64,
+    pub backfill_seconds: f64,
+}
+
+/// Where seeded data lives and what decides it.
+pub struct SeedRequest<'a> {
+    pub pack_root: &'a Path,
+    pub cache_dir: &'a Path,
+    pub scenario: &'a Scenario,
+    pub scenario_bytes: &'a [u8],
+    pub catalogue: &'a Catalogue,
+    pub now_unix: i64,
+}
+
+/// Returns the cached TSDB for the request, building it when missing.
+pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow::Result<SeedSummary> {
+    let promtool = locate(PROMTOOL)?;
+    let key = cache_key(request)?;
+    let entries = request.cache_dir.join("seed");
+    let entry = entries.join(&key);
+    if let Some(mut summary) = read_summary(&entry) {
+        summary.cache_hit = true;
+        summary.data_dir = entry.join("data");
+        touch(&entry);
+        return Ok(summary);
+    }
+    std::fs::create_dir_all(&entries).with_context(|| format!("creating the cache directory {}", entries.display()))?;
+    let staging = tempfile::Builder::new().prefix(".building-").tempdir_in(&entries).context("creating a staging directory in the cache")?;
+
+    progress(&format!("generating {} ({})", request.scenario.name, request.scenario.describe()));
+    let started = Instant::now();
+    let families = sim::generate(request.scenario, request.catalogue)?;
+    // One input per 2-hour block (promtool's block size, aligned to multiples of 2 h).
+    let first_block = request.scenario.start.div_euclid(BLOCK_SECS) * BLOCK_SECS;
+    let range_starts: Vec<i64> = (first_block..=request.scenario.end).step_by(BLOCK_SECS as usize).collect();
+    let inputs: Vec<PathBuf> = (0..range_starts.len()).map(|k| staging.path().join(format!("block-{k}.om"))).collect();
+    let totals = {
+        let mut writers = Vec::new();
+        for path in &inputs {
+            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            writers.push(std::io::BufWriter::with_capacity(1 << 20, file));
+        }
+        let totals = openmetrics::write_split(&families, request.now_unix, &range_starts, &mut writers)?;
+        for writer in &mut writers {
+            std::io::Write::flush(writer).context("writing the OpenMetrics files")?;
+        }
+        totals
+    };
+    drop(families);
+    let generate_seconds = started.elapsed().as_secs_f64();
+    progress(&format!("generated {} series, {} samples in {generate_seconds:.1}s; backfilling {} blocks with promtool", totals.series, totals.samples, inputs.len()));
+
+    let started = Instant::now();
+    let data = staging.path().join("data");
+    std::fs::create_dir_all(&data).context("creating the TSDB directory")?;
+    let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    for chunk in inputs.chunks(parallel).map(<[PathBuf]>::to_vec) {
+        let runs = chunk.iter().map(|input| {
+            let out = input.with_extension("blocks");
+            let mut command = Command::new(&promtool);
+            command.args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"]).arg(input).arg(&out);
+            let name = input.file_stem().map(|s| format!("promtool-{}", s.to_string_lossy())).unwrap_or_default();
+            let log_dir = staging.path().to_path_buf();
+            async move { run_to_completion(&name, command, &log_dir).await.map(|()| out) }
+        });
+        for out in futures_join_all(runs).await {
+            let out = out?;
+            for block in std::fs::read_dir(&out).with_context(|| format!("reading {}", out.display()))?.flatten() {
+                std::fs::rename(block.path(), data.join(block.file_name())).context("moving a TSDB block into place")?;
+            }
+            std::fs::remove_dir_all(&out).ok();
+        }
+    }
+    let backfill_seconds = started.elapsed().as_secs_f64();
+    let blocks = std::fs::read_dir(&data).map(|d| d.flatten().filter(|e| e.path().join("meta.json").exists()).count()).unwrap_or(0);
+    if blocks == 0 {
+        anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool wrote no TSDB blocks".to_string()));
+    }
+    progress(&format!("backfilled {blocks} blocks in {backfill_seconds:.1}s"));
+    for entry in std::fs::read_dir(staging.path())?.flatten() {
+        if entry.path().is_file() {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
+
+    let summary = SeedSummary {
+        scenario: request.scenario.name.clone(),
+        series: totals.series,
+        samples: totals.samples,
+        data_dir: entry.join("data"),
+        cache_hit: false,
+        cache_key: key.clone(),
+        window_start: format_utc(request.scenario.start),
+        window_end: format_utc(request.scenario.end),
+        step_seconds: request.scenario.step,
+        generate_seconds,
+        backfill_seconds,
+    };
+    std::fs::write(staging.path().join("summary.json"), serde_json::to_vec_pretty(&summary)?).context("writing the cache summary")?;
+    let staged = staging.keep();
+    if std::fs::rename(&staged, &entry).is_err() {
+        // Another run finished the same entry first; theirs is identical.
+        std::fs::remove_dir_all(&staged).ok();
+    }
+    prune(&entries, &key);
+    Ok(summary)
+}
+
+/// Runs futures concurrently on the current task and returns their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.map(Box::pin).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all_done = true;
+        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(output) => {
+                        *result = Some(output);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all_done = false,
+                }
+            }
+        }
+        if all_done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    outputs.extend(results.into_iter().flatten());
+    outputs
+}
+
+/// The content hash of everything that decides the seeded TSDB.
+fn cache_key(request: &SeedRequest<'_>) -> anyhow::Result<String> {
+    let catalogue_path = request.pack_root.join(CATALOGUE_PATH);
+    let catalogue_bytes = std::fs::read(&catalogue_path).with_context(|| format!("reading {}", catalogue_path.display()))?;
+    let mut hasher = Sha256::new();
+    for part in [
+        b"meshkit-obs seed v1".as_slice(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        env!("MESHKIT_SIM_FINGERPRINT").as_bytes(),
+        request.scenario_bytes,
+        &catalogue_bytes,
+        promtool_version().as_bytes(),
+    ] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    Ok(digest.iter().take(12).map(|b| format!("{b:02x}")).collect())
+}
+
+/// promtool's version decides the block format; a failure to ask simply yields "unknown".
+fn promtool_version() -> String {
+    std::process::Command::new("promtool")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.lines().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn read_summary(entry: &Path) -> Option<SeedSummary> {
+    let bytes = std::fs::read(entry.join("summary.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn touch(entry: &Path) {
+    let _ = std::fs::File::options().append(true).open(entry.join("summary.json")).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+}
+
+/// Removes all but the newest few cache entries (and abandoned staging directories).
+fn prune(entries: &Path, keep: &str) {
+    let Ok(listing) = std::fs::read_dir(entries) else { return };
+    let mut others: Vec<(std::time::SystemTime, PathBuf)> = listing
+        .flatten()
+        .filter(|e| e.file_name() != keep && !e.file_name().to_string_lossy().starts_with(".building-"))
+        .map(|e| {
+            let modified = std::fs::metadata(e.path().join("summary.json")).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+            (modified, e.path())
+        })
+        .collect();
+    others.sort();
+    let surplus = others.len().saturating_sub(KEEP_OTHER_ENTRIES);
+    for (_, path) in others.into_iter().take(surplus) {
+        std::fs::remove_dir_all(path).ok();
+    }
+}
