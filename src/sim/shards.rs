@@ -31,7 +31,9 @@ pub fn emit(sim: &mut Sim) {
             }
             for &owner in &namespace.nodes {
                 let owner_id = scenario.nodes[owner].id.clone();
-                sim.gauge("mesh_shards_owned", node, &[("owner_node_id", &owner_id)], |step| Some(owned(owner, step)).filter(|&n| n > 0.0));
+                // Registered nodes without shards report 0 (not an absent series), so a drained
+                // owner drops out of max/mean at once instead of lingering for the lookback.
+                sim.gauge("mesh_shards_owned", node, &[("owner_node_id", &owner_id)], |step| Some(owned(owner, step)));
             }
             sim.gauge("mesh_shard_table_version", node, &[], |step| Some(version[step]));
             sim.counter("mesh_shard_ownership_changes_total", node, &[], Appears::Always, |step| f64::from(timeline.ownership_changes[step]));

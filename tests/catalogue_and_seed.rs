@@ -1,0 +1,149 @@
+//! The catalogue contract (what the simulator emits vs. what the catalogue lists), determinism,
+//! the seed cache, the generated metrics page, and the errors users get for bad input.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use meshkit_obs::catalogue::{Catalogue, MetricType};
+use meshkit_obs::scenario;
+
+fn catalogue() -> Catalogue {
+    Catalogue::load(&common::pack_root()).expect("catalogue loads")
+}
+
+#[test]
+fn every_emitted_series_is_in_the_catalogue_and_every_entry_is_emitted() {
+    let catalogue = catalogue();
+    let scenario = scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
+    let start = scenario.start.to_string();
+    let end = scenario.end.to_string();
+    let series = common::get_json("/api/v1/series", &[("match[]", r#"{__name__=~".+"}"#), ("start", &start), ("end", &end)]);
+    let mut emitted_names = BTreeSet::new();
+    let mut problems = Vec::new();
+    for labels in series.as_array().unwrap() {
+        let labels: BTreeMap<String, String> = labels.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+        let name = &labels["__name__"];
+        emitted_names.insert(name.clone());
+        let Some(metric) = catalogue.family_of_series(name) else {
+            problems.push(format!("{name} is not in the catalogue"));
+            continue;
+        };
+        let allowed = catalogue.allowed_label_names(metric);
+        for (key, value) in &labels {
+            if key == "__name__" || (key == "le" && metric.kind == MetricType::Histogram) {
+                continue;
+            }
+            if !allowed.contains(key) {
+                problems.push(format!("{name} carries undeclared label {key}"));
+            } else if let Some(values) = catalogue.allowed_values(metric, key) {
+                if !values.contains(value) {
+                    problems.push(format!("{name} has {key}=\"{value}\" outside {values:?}"));
+                }
+            }
+        }
+    }
+    for metric in &catalogue.metrics {
+        for name in metric.series_names() {
+            if !emitted_names.contains(&name) {
+                problems.push(format!("catalogue entry {name} is never emitted by the reference scenario"));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+}
+
+#[test]
+fn histograms_are_consistent_and_counters_never_decrease_without_a_restart() {
+    let scenario = scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
+    // +Inf equals _count at every sample, for every histogram family.
+    for metric in catalogue().metrics.iter().filter(|m| m.kind == MetricType::Histogram) {
+        let query = format!(r#"{0}_bucket{{le="+Inf"}} != ignoring (le) {0}_count"#, metric.name);
+        let mismatch = common::query_range(&query, scenario.start, scenario.end, 600);
+        assert!(mismatch.is_empty(), "{}: +Inf bucket differs from _count: {:?}", metric.name, mismatch.first().map(|s| &s.labels));
+    }
+    // Buckets are cumulative: a lower bound never holds more than the next one up.
+    let non_cumulative = common::query_range(
+        r#"omnirelay_http_request_duration_milliseconds_bucket{le="250"} > ignoring (le) omnirelay_http_request_duration_milliseconds_bucket{le="500"}"#,
+        scenario.start, scenario.end, 600,
+    );
+    assert!(non_cumulative.is_empty(), "buckets are not cumulative");
+    // Counter resets happen only when the target restarted (up went 0 then 1).
+    for metric in catalogue().metrics.iter().filter(|m| m.kind == MetricType::Counter) {
+        let query = format!("sum by (node) (resets({}[10m])) > 0 unless on (node) (min_over_time(up[10m]) == 0)", metric.name);
+        let resets = common::query_range(&query, scenario.start, scenario.end, 600);
+        assert!(resets.is_empty(), "{} resets without a restart on {:?}", metric.name, resets.iter().map(|s| s.label("node")).collect::<Vec<_>>());
+    }
+    // Each node counts itself alive, so alive >= 1 wherever the node reports.
+    let lonely = common::query_range(r#"mesh_gossip_members_peers{mesh_status="alive"} < 1"#, scenario.start, scenario.end, 600);
+    assert!(lonely.is_empty(), "a node's view lacks itself");
+}
+
+#[test]
+fn generation_is_byte_identical_across_runs() {
+    let root = common::pack_root();
+    let path = root.join("scenarios/reference.yaml");
+    let catalogue = catalogue();
+    let render = || {
+        let scenario = scenario::load(&path, i64::MAX / 4).unwrap();
+        let families = meshkit_obs::sim::generate(&scenario, &catalogue).unwrap();
+        let mut bytes = Vec::new();
+        meshkit_obs::openmetrics::write(&families, i64::MAX / 4, &mut bytes).unwrap();
+        bytes
+    };
+    let first = render();
+    let second = render();
+    assert!(first.len() > 1_000_000, "suspiciously little output: {} bytes", first.len());
+    assert!(first == second, "two generations of the same scenario differ");
+}
+
+#[test]
+fn seed_reports_its_summary_and_hits_the_cache_the_second_time() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = cache.path().to_str().unwrap();
+    let first = common::run_tool(&["seed", "--json", "--cache-dir", cache_arg], &[]);
+    assert!(first.status.success(), "{}", common::stderr(&first));
+    let summary: serde_json::Value = serde_json::from_str(&common::stdout(&first)).expect("seed --json prints JSON");
+    for field in ["series", "samples", "data_dir", "cache_hit", "window_start", "window_end"] {
+        assert!(summary.get(field).is_some(), "seed --json lacks {field}: {summary}");
+    }
+    assert_eq!(summary["cache_hit"], false);
+    assert!(summary["samples"].as_u64().unwrap() > summary["series"].as_u64().unwrap());
+    assert!(std::path::Path::new(summary["data_dir"].as_str().unwrap()).is_dir());
+    let second = common::run_tool(&["seed", "--json", "--cache-dir", cache_arg], &[]);
+    let again: serde_json::Value = serde_json::from_str(&common::stdout(&second)).unwrap();
+    assert_eq!(again["cache_hit"], true);
+    assert_eq!(again["samples"], summary["samples"]);
+    assert_eq!(again["data_dir"], summary["data_dir"]);
+}
+
+#[test]
+fn the_metrics_page_is_generated_from_the_catalogue() {
+    let output = common::run_tool(&["metrics-doc", "--check"], &[]);
+    assert!(output.status.success(), "docs/metrics.md is stale: {}", common::stdout(&output));
+    let page = std::fs::read_to_string(common::pack_root().join("docs/metrics.md")).unwrap();
+    for metric in &catalogue().metrics {
+        assert!(page.contains(&format!("`{}", metric.name)), "docs/metrics.md lacks {}", metric.name);
+    }
+    for prerequisite in ["AddMeter(", "/omnirelay/metrics", "scrape_protocols", "AddView(", "Native AOT"] {
+        assert!(page.contains(prerequisite), "docs/metrics.md lacks the host prerequisite {prerequisite}");
+    }
+}
+
+#[test]
+fn a_stale_metrics_page_is_reported_with_exit_1() {
+    let pack = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(pack.path().join("metrics")).unwrap();
+    std::fs::create_dir_all(pack.path().join("docs")).unwrap();
+    std::fs::copy(common::pack_root().join("metrics/catalogue.yaml"), pack.path().join("metrics/catalogue.yaml")).unwrap();
+    std::fs::write(pack.path().join("docs/metrics.md"), "old\n").unwrap();
+    let pack_arg = pack.path().to_str().unwrap();
+    let check = common::run_tool(&["metrics-doc", "--check", "--pack", pack_arg], &[]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(pack.path().join("docs/metrics.md")).unwrap(), "old\n", "--check must not write");
+    let write = common::run_tool(&["metrics-doc", "--pack", pack_arg], &[]);
+    assert!(write.status.success());
+    assert_eq!(common::run_tool(&["metrics-doc", "--check", "--pack", pack_arg], &[]).status.code(), Some(0));
+}

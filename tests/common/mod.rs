@@ -1,0 +1,155 @@
+//! Shared test fixtures: the built binary, a seeded real Prometheus started once per test
+//! binary, and PromQL helpers.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_meshkit-obs");
+
+pub fn pack_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the tool from the pack root with the given arguments.
+pub fn run_tool(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command.current_dir(pack_root()).args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("running meshkit-obs")
+}
+
+/// A `meshkit-obs serve` child for the whole test binary. The kernel kills it when the test
+/// process exits (PR_SET_PDEATHSIG), and it takes its Prometheus child with it.
+pub struct Served {
+    pub url: String,
+    _child: Child,
+}
+
+static SERVED: OnceLock<Served> = OnceLock::new();
+
+pub fn served() -> &'static Served {
+    SERVED.get_or_init(|| {
+        // PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the child is forked
+        // from a thread that lives as long as the test process.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (url, child, mut rest) = spawn_serve();
+            sender.send((url, child)).unwrap();
+            // Keep reading so serve never writes into a closed pipe.
+            let mut sink = String::new();
+            while rest.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                sink.clear();
+            }
+            loop {
+                std::thread::park();
+            }
+        });
+        let (url, child) = receiver.recv().expect("serve thread");
+        Served { url, _child: child }
+    })
+}
+
+fn spawn_serve() -> (String, Child, BufReader<std::process::ChildStdout>) {
+    let cache = pack_root().join("target").join("test-seed-cache");
+    let mut command = Command::new(BIN);
+    command.current_dir(pack_root()).args(["serve", "--cache-dir"]).arg(&cache).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    // SAFETY: prctl only.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("starting meshkit-obs serve");
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+        if let Some(url) = line.trim_end().strip_prefix("prometheus=") {
+            return (url.to_string(), child, reader);
+        }
+        line.clear();
+    }
+    panic!("serve printed no prometheus= line (see its stderr above)");
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).no_proxy().build().unwrap()
+}
+
+/// One series of a range query: its labels and (unix seconds, value) points.
+#[derive(Debug, Clone)]
+pub struct RangeSeries {
+    pub labels: serde_json::Map<String, serde_json::Value>,
+    pub points: Vec<(i64, f64)>,
+}
+
+impl RangeSeries {
+    pub fn label(&self, name: &str) -> &str {
+        self.labels.get(name).and_then(|v| v.as_str()).unwrap_or("")
+    }
+}
+
+/// A range query over the reference window at the given step.
+pub fn query_range(query: &str, start: i64, end: i64, step: i64) -> Vec<RangeSeries> {
+    let url = format!("{}/api/v1/query_range", served().url);
+    let response: serde_json::Value = client()
+        .get(url)
+        .query(&[("query", query), ("start", &start.to_string()), ("end", &end.to_string()), ("step", &step.to_string())])
+        .send()
+        .and_then(|r| r.json())
+        .unwrap_or_else(|e| panic!("query {query}: {e}"));
+    assert_eq!(response["status"], "success", "query {query}: {response}");
+    response["data"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|series| RangeSeries {
+            labels: series["metric"].as_object().unwrap().clone(),
+            points: series["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p[0].as_f64().unwrap() as i64, p[1].as_str().unwrap().parse::<f64>().unwrap()))
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn get_json(path: &str, params: &[(&str, &str)]) -> serde_json::Value {
+    let url = format!("{}{path}", served().url);
+    let response: serde_json::Value = client().get(url).query(params).send().and_then(|r| r.json()).unwrap();
+    assert_eq!(response["status"], "success", "{path}: {response}");
+    response["data"].clone()
+}
+
+/// Writes a scenario file into a fresh temp dir and returns its path (the dir lives on).
+pub fn scenario_file(text: &str) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let path = dir.join("scenario.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+pub fn reference_text() -> String {
+    std::fs::read_to_string(pack_root().join("scenarios/reference.yaml")).unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
