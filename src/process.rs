@@ -110,10 +110,9 @@ pub async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Runs a program to completion under supervision; a non-zero exit becomes an error that
-/// quotes its stderr.
-pub async fn run_to_completion(name: &str, command: Command, log_dir: &Path) -> anyhow::Result<()> {
-    let mut child = Supervised::spawn(name, command, log_dir)?;
+/// Waits for a supervised program to finish; a non-zero exit becomes an error that quotes
+/// its stderr. Dropping the future (Ctrl-C, a sibling's failure) kills the program.
+pub async fn finish(name: &str, mut child: Supervised) -> anyhow::Result<()> {
     let status = child.wait().await?;
     if status.success() {
         Ok(())

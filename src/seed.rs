@@ -14,7 +14,6 @@ use tokio::process::Command;
 
 use crate::catalogue::{Catalogue, CATALOGUE_PATH};
 use crate::openmetrics;
-use crate::process::run_to_completion;
 use crate::scenario::Scenario;
 use crate::sim;
 use crate::timestamp::format_utc;
@@ -94,17 +93,20 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     let data = staging.path().join("data");
     std::fs::create_dir_all(&data).context("creating the TSDB directory")?;
     let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    for chunk in inputs.chunks(parallel).map(<[PathBuf]>::to_vec) {
-        let runs = chunk.iter().map(|input| {
+    for chunk in inputs.chunks(parallel) {
+        let mut runs = tokio::task::JoinSet::new();
+        for input in chunk {
             let out = input.with_extension("blocks");
             let mut command = Command::new(&promtool);
             command.args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"]).arg(input).arg(&out);
-            let name = input.file_stem().map(|s| format!("promtool-{}", s.to_string_lossy())).unwrap_or_default();
+            let name = format!("promtool-{}", input.file_stem().unwrap_or_default().to_string_lossy());
             let log_dir = staging.path().to_path_buf();
-            async move { run_to_completion(&name, command, &log_dir).await.map(|()| out) }
-        });
-        for out in futures_join_all(runs).await {
-            let out = out?;
+            // Spawned here, on this thread: the children's death signal is tied to it.
+            let child = crate::process::Supervised::spawn(&name, command, &log_dir)?;
+            runs.spawn(async move { crate::process::finish(&name, child).await.map(|()| out) });
+        }
+        while let Some(joined) = runs.join_next().await {
+            let out = joined.context("a promtool task panicked")??;
             for block in std::fs::read_dir(&out).with_context(|| format!("reading {}", out.display()))?.flatten() {
                 std::fs::rename(block.path(), data.join(block.file_name())).context("moving a TSDB block into place")?;
             }
@@ -144,32 +146,6 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     }
     prune(&entries, &key);
     Ok(summary)
-}
-
-/// Runs futures concurrently on the current task and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.map(Box::pin).collect();
-    let mut outputs = Vec::with_capacity(handles.len());
-    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut all_done = true;
-        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
-            if let Some(future) = slot {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(output) => {
-                        *result = Some(output);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => all_done = false,
-                }
-            }
-        }
-        if all_done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-    })
-    .await;
-    outputs.extend(results.into_iter().flatten());
-    outputs
 }
 
 /// The content hash of everything that decides the seeded TSDB.
