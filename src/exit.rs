@@ -2,7 +2,7 @@
 //!
 //! 0: success. 1: the tool did its job and found problems (a stale generated file, a
 //! failed check). 2: the tool could not do its job (bad input, a missing binary, a
-//! child process that failed). Anything not classified is treated as 2.
+//! child process that failed), 130: interrupted. Anything not classified is treated as 2.
 
 use std::process::ExitCode;
 
@@ -27,11 +27,24 @@ pub enum ToolError {
     /// A child process (promtool, prometheus, ...) failed.
     #[error("{0}")]
     ChildFailed(String),
+    /// SIGINT or SIGTERM arrived; children were stopped and nothing half-written was kept.
+    #[error("interrupted by {0}")]
+    Interrupted(&'static str),
+}
+
+impl ToolError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ToolError::Interrupted(_) => EXIT_INTERRUPTED,
+            _ => EXIT_TOOL_FAILED,
+        }
+    }
 }
 
 pub const EXIT_SUCCESS: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_TOOL_FAILED: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Prints an error chain to stderr and maps the result to the documented exit code.
 pub fn report(result: anyhow::Result<Outcome>) -> ExitCode {
@@ -43,7 +56,7 @@ pub fn report(result: anyhow::Result<Outcome>) -> ExitCode {
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::from(EXIT_TOOL_FAILED)
+            ExitCode::from(err.downcast_ref::<ToolError>().map_or(EXIT_TOOL_FAILED, ToolError::exit_code))
         }
     }
 }

@@ -191,8 +191,16 @@ fn touch(entry: &Path) {
 /// Removes all but the newest few cache entries (and abandoned staging directories).
 fn prune(entries: &Path, keep: &str) {
     let Ok(listing) = std::fs::read_dir(entries) else { return };
+    let listing: Vec<std::fs::DirEntry> = listing.flatten().collect();
+    // Staging directories left by a killed run (SIGKILL skips cleanup) are removed after an hour.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for stale in listing.iter().filter(|e| e.file_name().to_string_lossy().starts_with(".building-")) {
+        if stale.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago) {
+            std::fs::remove_dir_all(stale.path()).ok();
+        }
+    }
     let mut others: Vec<(std::time::SystemTime, PathBuf)> = listing
-        .flatten()
+        .iter()
         .filter(|e| e.file_name() != keep && !e.file_name().to_string_lossy().starts_with(".building-"))
         .map(|e| {
             let modified = std::fs::metadata(e.path().join("summary.json")).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);

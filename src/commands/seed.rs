@@ -1,7 +1,7 @@
 //! `meshkit-obs seed`: build (or reuse) the cached TSDB for a scenario and print its summary.
 
 use crate::cli::{PackArgs, ScenarioArgs};
-use crate::exit::Outcome;
+use crate::exit::{Outcome, ToolError};
 use crate::process::shutdown_signal;
 use crate::seed::{seed, SeedRequest};
 
@@ -20,7 +20,7 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, json: bool) -> anyhow::Re
     };
     let summary = tokio::select! {
         summary = seed(&request, &progress) => summary?,
-        signal = shutdown_signal() => anyhow::bail!("interrupted by {signal}; nothing was cached"),
+        signal = shutdown_signal() => return Err(ToolError::Interrupted(signal).into()),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&summary)?);

@@ -1,7 +1,7 @@
 //! `meshkit-obs serve`: seed, then keep a real Prometheus running over the data until interrupted.
 
 use crate::cli::{PackArgs, ScenarioArgs};
-use crate::exit::Outcome;
+use crate::exit::{Outcome, ToolError};
 use crate::process::shutdown_signal;
 use crate::prometheus::Prometheus;
 use crate::seed::{seed, SeedRequest};
@@ -25,7 +25,7 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs) -> anyhow::Result<Outcome
             progress("starting prometheus");
             Prometheus::start(&summary.data_dir).await.map(|p| (p, summary))
         }
-        signal = shutdown_signal() => anyhow::bail!("interrupted by {signal} before prometheus was up"),
+        signal = shutdown_signal() => return Err(ToolError::Interrupted(signal).into()),
     };
     let (mut prometheus, summary) = started?;
     println!("prometheus={}", prometheus.url);
