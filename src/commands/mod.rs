@@ -10,6 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::ToolError;
 use crate::scenario::{self, Scenario};
+use crate::seed::SeedRequest;
 
 /// A loaded pack: the catalogue and one scenario, plus the scenario's bytes for hashing.
 pub struct Loaded {
@@ -29,6 +30,20 @@ pub fn load(pack: &PackArgs, args: &ScenarioArgs) -> Result<Loaded, ToolError> {
     let scenario = scenario::parse(&path, &text, now_unix)?;
     let catalogue = Catalogue::load(&pack.pack)?;
     Ok(Loaded { catalogue, scenario, scenario_bytes, now_unix })
+}
+
+impl Loaded {
+    /// The seed request for this pack and scenario.
+    pub fn seed_request<'a>(&'a self, pack: &'a PackArgs, cache_dir: &'a std::path::Path) -> SeedRequest<'a> {
+        SeedRequest {
+            pack_root: &pack.pack,
+            cache_dir,
+            scenario: &self.scenario,
+            scenario_bytes: &self.scenario_bytes,
+            catalogue: &self.catalogue,
+            now_unix: self.now_unix,
+        }
+    }
 }
 
 /// Progress lines go to stderr so stdout stays machine-readable.

@@ -4,21 +4,14 @@ use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::{Outcome, ToolError};
 use crate::process::shutdown_signal;
 use crate::prometheus::Prometheus;
-use crate::seed::{seed, SeedRequest};
+use crate::seed::seed;
 
 use super::{load, progress};
 
 pub async fn run(pack: &PackArgs, args: &ScenarioArgs) -> anyhow::Result<Outcome> {
     let loaded = load(pack, args)?;
     let cache_dir = pack.cache_dir();
-    let request = SeedRequest {
-        pack_root: &pack.pack,
-        cache_dir: &cache_dir,
-        scenario: &loaded.scenario,
-        scenario_bytes: &loaded.scenario_bytes,
-        catalogue: &loaded.catalogue,
-        now_unix: loaded.now_unix,
-    };
+    let request = loaded.seed_request(pack, &cache_dir);
     let started = tokio::select! {
         summary = seed(&request, &progress) => {
             let summary = summary?;

@@ -635,11 +635,11 @@ impl<'s> World<'s> {
                     match before {
                         None => None,
                         Some(Status::Left) => Some(Status::Left),
-                        Some(status) => {
+                        Some(_) => {
                             // Silence longer than suspicion + retransmits (11 s) ends in Left; a
                             // flapping link that answers again within the step stays Suspect.
                             let flapping = self.up[peer][step] && self.reach[peer][step] == Reach::Flapping || self.reach[observer][step] == Reach::Flapping;
-                            if flapping && status == Status::Alive { Some(Status::Suspect) } else if flapping { Some(Status::Suspect) } else { Some(Status::Left) }
+                            Some(if flapping { Status::Suspect } else { Status::Left })
                         }
                     }
                 };
