@@ -28,7 +28,9 @@ pub struct PackArgs {
 
 impl PackArgs {
     pub fn cache_dir(&self) -> PathBuf {
-        self.cache_dir.clone().unwrap_or_else(|| self.pack.join("target").join("meshkit-obs-cache"))
+        let dir = self.cache_dir.clone().unwrap_or_else(|| self.pack.join("target").join("meshkit-obs-cache"));
+        // Absolute, so the data_dir we print is usable from any working directory.
+        std::path::absolute(&dir).unwrap_or(dir)
     }
 }
 
