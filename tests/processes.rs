@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -35,16 +35,7 @@ fn serve_stops_prometheus_on_sigterm() {
         .spawn()
         .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let mut url = None;
-    while reader.read_line(&mut line).unwrap() > 0 {
-        if let Some(found) = line.trim_end().strip_prefix("prometheus=") {
-            url = Some(found.to_string());
-            break;
-        }
-        line.clear();
-    }
-    let url = url.expect("serve printed prometheus=");
+    let url = common::serve_url(&mut reader).expect("serve printed prometheus=");
     let port = url.rsplit(':').next().unwrap().to_string();
     let pattern = format!("web.listen-address=127.0.0.1:{port}");
     assert_eq!(processes_matching(&pattern).len(), 1, "exactly one prometheus for this serve");
@@ -68,11 +59,8 @@ fn ctrl_c_during_a_backfill_leaves_no_promtool_and_no_cache_entry() {
         .spawn()
         .unwrap();
     let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap() > 0 && !line.contains("backfilling") {
-        line.clear();
-    }
-    assert!(line.contains("backfilling"), "seed never reached the backfill");
+    let reached = common::read_until_prefix(&mut reader, "meshkit-obs: generated").is_some_and(|rest| rest.contains("backfilling"));
+    assert!(reached, "seed never reached the backfill");
     std::thread::sleep(Duration::from_millis(300));
     let pattern = cache.path().to_string_lossy().to_string();
     assert!(!processes_matching(&format!("promtool.*{pattern}")).is_empty(), "promtool should be running now");

@@ -70,14 +70,25 @@ fn spawn_serve() -> (String, Child, BufReader<std::process::ChildStdout>) {
     }
     let mut child = command.spawn().expect("starting meshkit-obs serve");
     let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let url = serve_url(&mut reader).expect("serve printed no prometheus= line (see its stderr above)");
+    (url, child, reader)
+}
+
+/// Reads lines until one starts with `prefix`; returns the rest of that line.
+pub fn read_until_prefix(reader: &mut impl BufRead, prefix: &str) -> Option<String> {
     let mut line = String::new();
     while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-        if let Some(url) = line.trim_end().strip_prefix("prometheus=") {
-            return (url.to_string(), child, reader);
+        if let Some(rest) = line.trim_end().strip_prefix(prefix) {
+            return Some(rest.to_string());
         }
         line.clear();
     }
-    panic!("serve printed no prometheus= line (see its stderr above)");
+    None
+}
+
+/// The URL from serve's `prometheus=` line.
+pub fn serve_url(reader: &mut impl BufRead) -> Option<String> {
+    read_until_prefix(reader, "prometheus=")
 }
 
 pub fn client() -> reqwest::blocking::Client {
