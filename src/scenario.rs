@@ -39,6 +39,8 @@ pub const CLUSTER_STATES: &[&str] = &["active", "passive", "draining", "degraded
 
 pub const GLOBAL_SCOPE: &str = "global-control";
 
+const DEFAULT_ALERT_SETTLE_SECS: i64 = 20 * 60;
+
 // ---- File schema (what users write) -------------------------------------------------------
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +55,10 @@ struct FileSpec {
     clusters: Vec<ClusterSpec>,
     #[serde(default)]
     incidents: Vec<IncidentSpec>,
+    /// How long after an incident's end its alerts may still fire (rate windows draining);
+    /// the generated alert tests check that nothing fires outside incidents plus this.
+    #[serde(default)]
+    alert_settle: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,7 +129,7 @@ struct IncidentSpec {
     end: Spanned<String>,
     #[serde(default)]
     target: TargetSpec,
-    /// `drain`: `drained` (default) or `failed`.
+    /// `drain`: `drained` (default), `failed`, or `stuck` (Draining for the whole incident).
     #[serde(default)]
     outcome: Option<Spanned<String>>,
     /// `rolling_upgrade`: the node whose drain fails.
@@ -138,6 +144,22 @@ struct IncidentSpec {
     /// `cluster_degraded`: how many nodes go down (default 1).
     #[serde(default)]
     nodes_down: Option<Spanned<u32>>,
+    /// Alerts the incident must raise (checked by the generated promtool tests).
+    #[serde(default)]
+    expect_alerts: Vec<ExpectedAlertSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedAlertSpec {
+    alert: Spanned<String>,
+    /// The alert's labels besides `alertname` and the rule's static labels.
+    #[serde(default)]
+    labels: std::collections::BTreeMap<String, String>,
+    /// Time from the incident's start to the first evaluation that reports the alert firing.
+    fires_after: Spanned<String>,
+    /// The rendered `description` annotation at that evaluation.
+    description: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -166,6 +188,8 @@ pub struct Scenario {
     pub namespaces: Vec<Namespace>,
     pub nodes: Vec<Node>,
     pub incidents: Vec<Incident>,
+    /// Seconds after an incident's end during which its alerts may still fire.
+    pub alert_settle: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -287,11 +311,33 @@ pub struct Incident {
     pub node: Option<usize>,
     pub scope: Option<ScopeRef>,
     pub shard: Option<u32>,
-    pub drain_fails: bool,
+    pub drain_outcome: DrainOutcome,
     pub failed_node: Option<usize>,
     pub max_unavailable: u32,
     pub to_version: Option<String>,
     pub nodes_down: u32,
+    pub expect_alerts: Vec<ExpectedAlert>,
+}
+
+/// How a `drain` incident ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrainOutcome {
+    Drained,
+    Failed,
+    /// Stays Draining until the incident ends, then completes.
+    Stuck,
+}
+
+/// An alert an incident must raise: with these labels, first firing `fires_after` seconds
+/// after the incident starts, with this description.
+#[derive(Debug, Clone)]
+pub struct ExpectedAlert {
+    pub alert: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub fires_after: i64,
+    pub description: String,
+    /// `file:line:col` of the entry, for errors about it.
+    pub source: String,
 }
 
 impl Incident {
@@ -438,7 +484,14 @@ impl Resolver<'_> {
             namespaces: Vec::new(),
             nodes: Vec::new(),
             incidents: Vec::new(),
+            alert_settle: DEFAULT_ALERT_SETTLE_SECS,
         };
+        if let Some(settle) = &spec.alert_settle {
+            match parse_duration_secs(&settle.value) {
+                Ok(secs) => scenario.alert_settle = secs,
+                Err(message) => self.problem(settle, "alert_settle", message),
+            }
+        }
         self.topology(&mut scenario, &spec.clusters);
         for (index, incident) in spec.incidents.iter().enumerate() {
             if let Some(resolved) = self.incident(&scenario, incident, index) {
@@ -625,15 +678,29 @@ impl Resolver<'_> {
             None => None,
             Some(text) => self.scope(scenario, cluster, text, &format!("{field}.target.scope")),
         };
-        let drain_fails = match &spec.outcome {
-            None => false,
-            Some(outcome) if outcome.value == "drained" => false,
-            Some(outcome) if outcome.value == "failed" => true,
-            Some(outcome) => {
-                self.problem(outcome, &format!("{field}.outcome"), "use `drained` or `failed`");
-                false
+        let drain_outcome = match spec.outcome.as_ref().map(|o| o.value.as_str()) {
+            None | Some("drained") => DrainOutcome::Drained,
+            Some("failed") => DrainOutcome::Failed,
+            Some("stuck") => DrainOutcome::Stuck,
+            Some(_) => {
+                self.problem(spec.outcome.as_ref().unwrap(), &format!("{field}.outcome"), "use `drained`, `failed` or `stuck`");
+                DrainOutcome::Drained
             }
         };
+        let mut expect_alerts = Vec::new();
+        for (ai, expected) in spec.expect_alerts.iter().enumerate() {
+            let at = format!("{field}.expect_alerts[{ai}]");
+            match parse_duration_secs(&expected.fires_after.value) {
+                Ok(fires_after) => expect_alerts.push(ExpectedAlert {
+                    alert: expected.alert.value.clone(),
+                    labels: expected.labels.clone(),
+                    fires_after,
+                    description: expected.description.clone(),
+                    source: format!("{}:{}:{}", self.path.display(), expected.alert.referenced.line(), expected.alert.referenced.column()),
+                }),
+                Err(message) => self.problem(&expected.fires_after, &format!("{at}.fires_after"), message),
+            }
+        }
         let max_unavailable = spec.max_unavailable.as_ref().map(|m| m.value).unwrap_or(1);
         let nodes_down = spec.nodes_down.as_ref().map(|m| m.value).unwrap_or(1);
         if let Some(m) = &spec.max_unavailable {
@@ -655,11 +722,12 @@ impl Resolver<'_> {
             node,
             scope,
             shard,
-            drain_fails,
+            drain_outcome,
             failed_node,
             max_unavailable,
             to_version: spec.to_version.clone(),
             nodes_down,
+            expect_alerts,
         })
     }
 

@@ -39,6 +39,9 @@ pub struct SeedSummary {
     pub step_seconds: i64,
     pub generate_seconds: f64,
     pub backfill_seconds: f64,
+    /// Recording rules evaluated over the raw data and backfilled next to it.
+    pub recording_rules: usize,
+    pub rules_seconds: f64,
 }
 
 /// Where seeded data lives and what decides it.
@@ -48,6 +51,8 @@ pub struct SeedRequest<'a> {
     pub scenario: &'a Scenario,
     pub scenario_bytes: &'a [u8],
     pub catalogue: &'a Catalogue,
+    /// The pack's recording rules as one rule file (empty: none), see `rules::recording_rules_file`.
+    pub recording_rules: &'a [u8],
     pub now_unix: i64,
 }
 
@@ -119,6 +124,14 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
         anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool wrote no TSDB blocks".to_string()));
     }
     progress(&format!("backfilled {blocks} blocks in {backfill_seconds:.1}s"));
+
+    let started = Instant::now();
+    let recording_rules = count_recording_rules(request.recording_rules);
+    if recording_rules > 0 {
+        progress(&format!("evaluating {recording_rules} recording rules over the window and backfilling them"));
+        backfill_rules(request, &promtool, staging.path(), &data).await?;
+    }
+    let rules_seconds = started.elapsed().as_secs_f64();
     for entry in std::fs::read_dir(staging.path())?.flatten() {
         if entry.path().is_file() {
             std::fs::remove_file(entry.path()).ok();
@@ -137,6 +150,8 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
         step_seconds: request.scenario.step,
         generate_seconds,
         backfill_seconds,
+        recording_rules,
+        rules_seconds,
     };
     std::fs::write(staging.path().join("summary.json"), serde_json::to_vec_pretty(&summary)?).context("writing the cache summary")?;
     let staged = staging.keep();
@@ -146,6 +161,48 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     }
     prune(&entries, &key);
     Ok(summary)
+}
+
+fn count_recording_rules(file: &[u8]) -> usize {
+    serde_json::from_slice::<serde_json::Value>(file)
+        .ok()
+        .and_then(|v| v["groups"].as_array().map(|groups| groups.iter().filter_map(|g| g["rules"].as_array()).map(Vec::len).sum()))
+        .unwrap_or(0)
+}
+
+/// Evaluates the recording rules with `promtool tsdb create-blocks-from rules` against a
+/// Prometheus over the raw blocks in `data`, and moves the resulting blocks into `data`.
+/// Rules must read raw series only: a rule reading another recorded series would see nothing.
+async fn backfill_rules(request: &SeedRequest<'_>, promtool: &Path, staging: &Path, data: &Path) -> anyhow::Result<()> {
+    let rules_file = staging.join("recording.rules.json");
+    std::fs::write(&rules_file, request.recording_rules).context("writing the recording rules for backfill")?;
+    let out = staging.join("rules-blocks");
+    let server = crate::prometheus::Prometheus::start(data).await?;
+    let mut command = Command::new(promtool);
+    command
+        .args(["tsdb", "create-blocks-from", "rules"])
+        .arg(format!("--url={}", server.url))
+        .arg(format!("--start={}", request.scenario.start))
+        .arg(format!("--end={}", request.scenario.end))
+        .arg(format!("--eval-interval={}s", request.scenario.step))
+        .arg(format!("--output-dir={}", out.display()))
+        .arg(&rules_file);
+    let child = crate::process::Supervised::spawn("promtool-rules", command, staging)?;
+    let evaluated = crate::process::finish("promtool tsdb create-blocks-from rules", child).await;
+    server.stop().await;
+    evaluated?;
+    let mut moved = 0;
+    for block in std::fs::read_dir(&out).with_context(|| format!("reading {}", out.display()))?.flatten() {
+        if block.path().join("meta.json").exists() {
+            std::fs::rename(block.path(), data.join(block.file_name())).context("moving a recording-rule block into place")?;
+            moved += 1;
+        }
+    }
+    std::fs::remove_dir_all(&out).ok();
+    if moved == 0 {
+        anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool evaluated the recording rules but wrote no blocks: does any rule match the seeded series?".to_string()));
+    }
+    Ok(())
 }
 
 /// The content hash of everything that decides the seeded TSDB.
@@ -159,6 +216,7 @@ fn cache_key(request: &SeedRequest<'_>) -> anyhow::Result<String> {
         env!("MESHKIT_SIM_FINGERPRINT").as_bytes(),
         request.scenario_bytes,
         &catalogue_bytes,
+        request.recording_rules,
         promtool_version().as_bytes(),
     ] {
         hasher.update((part.len() as u64).to_le_bytes());

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::catalogue::Catalogue;
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::ToolError;
+use crate::rules::{self, RuleFile};
 use crate::scenario::{self, Scenario};
 use crate::seed::SeedRequest;
 
@@ -17,6 +18,9 @@ pub struct Loaded {
     pub catalogue: Catalogue,
     pub scenario: Scenario,
     pub scenario_bytes: Vec<u8>,
+    pub rule_files: Vec<RuleFile>,
+    /// The recording rules of `rule_files` as one file, for the seed's backfill.
+    pub recording_rules: Vec<u8>,
     pub now_unix: i64,
 }
 
@@ -29,7 +33,9 @@ pub fn load(pack: &PackArgs, args: &ScenarioArgs) -> Result<Loaded, ToolError> {
     let text = String::from_utf8(scenario_bytes.clone()).map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text", path.display())))?;
     let scenario = scenario::parse(&path, &text, now_unix)?;
     let catalogue = Catalogue::load(&pack.pack)?;
-    Ok(Loaded { catalogue, scenario, scenario_bytes, now_unix })
+    let rule_files = rules::load_all(&pack.pack)?;
+    let recording_rules = rules::recording_rules_file(&rule_files);
+    Ok(Loaded { catalogue, scenario, scenario_bytes, rule_files, recording_rules, now_unix })
 }
 
 impl Loaded {
@@ -41,6 +47,7 @@ impl Loaded {
             scenario: &self.scenario,
             scenario_bytes: &self.scenario_bytes,
             catalogue: &self.catalogue,
+            recording_rules: &self.recording_rules,
             now_unix: self.now_unix,
         }
     }

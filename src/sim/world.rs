@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::scenario::{Incident, IncidentKind, Scenario, ScopeRef};
+use crate::scenario::{DrainOutcome, Incident, IncidentKind, Scenario, ScopeRef};
 
 use super::noise;
 
@@ -253,10 +253,12 @@ impl<'s> World<'s> {
                 IncidentKind::Drain => {
                     let node = incident.node.expect("validated: drain has a node");
                     let draining = ((s1 - s0) / 5).max(2);
-                    if incident.drain_fails {
-                        self.drain_node(node, s0, s0 + 2, None, s1, true);
-                    } else {
-                        self.drain_node(node, s0, s0 + draining, Some(s1), s1, false);
+                    match incident.drain_outcome {
+                        DrainOutcome::Drained => self.drain_node(node, s0, s0 + draining, Some(s1), s1, false),
+                        DrainOutcome::Failed => self.drain_node(node, s0, s0 + 2, None, s1, true),
+                        // Stuck: a participant never finishes until the incident ends; then it
+                        // completes and the node resumes a few minutes later.
+                        DrainOutcome::Stuck => self.drain_node(node, s0, s1, Some(s1 + 3), s1 + 3, false),
                     }
                 }
                 IncidentKind::RollingUpgrade => self.rolling_upgrade(incident, s0, s1),
