@@ -56,6 +56,19 @@ pub enum Command {
         #[command(flatten)]
         scenario: ScenarioArgs,
     },
+    /// Run the promtool unit tests of the rules: the scenario-generated test (expected alerts
+    /// fire on time; nothing fires in healthy stretches) and alerts/tests/*.yaml.
+    TestRules {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Run only these promtool test files.
+        #[arg(value_name = "FILE", conflicts_with = "observe")]
+        files: Vec<PathBuf>,
+        /// Instead of testing, evaluate every alert at every step of the scenario and print
+        /// what each incident raised as `expect_alerts` entries to review and paste.
+        #[arg(long)]
+        observe: bool,
+    },
     /// Write docs/metrics.md from metrics/catalogue.yaml (with --check: only report staleness).
     MetricsDoc {
         /// Exit 1 if docs/metrics.md is stale; write nothing.
@@ -71,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         match cli.command {
             Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
             Command::Serve { scenario } => commands::serve::run(&cli.pack, &scenario).await,
+            Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
         }
     })

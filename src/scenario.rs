@@ -156,7 +156,8 @@ struct ExpectedAlertSpec {
     /// The alert's labels besides `alertname` and the rule's static labels.
     #[serde(default)]
     labels: std::collections::BTreeMap<String, String>,
-    /// Time from the incident's start to the first evaluation that reports the alert firing.
+    /// Time from the incident's start to the first evaluation that reports the alert firing
+    /// (`0s` for an alert without `for` that fires at the incident's first evaluation).
     fires_after: Spanned<String>,
     /// The rendered `description` annotation at that evaluation.
     description: String,
@@ -690,7 +691,9 @@ impl Resolver<'_> {
         let mut expect_alerts = Vec::new();
         for (ai, expected) in spec.expect_alerts.iter().enumerate() {
             let at = format!("{field}.expect_alerts[{ai}]");
-            match parse_duration_secs(&expected.fires_after.value) {
+            // `0s`: the alert fires at the incident's first evaluation (rules without `for`).
+            let zero = matches!(expected.fires_after.value.as_str(), "0" | "0s" | "0m");
+            match if zero { Ok(0) } else { parse_duration_secs(&expected.fires_after.value) } {
                 Ok(fires_after) => expect_alerts.push(ExpectedAlert {
                     alert: expected.alert.value.clone(),
                     labels: expected.labels.clone(),

@@ -3,6 +3,7 @@
 pub mod metrics_doc;
 pub mod seed;
 pub mod serve;
+pub mod test_rules;
 
 use std::path::PathBuf;
 
