@@ -105,6 +105,9 @@ struct FileSpec {
     target_labels: Vec<LabelSpec>,
     exporter_labels: Vec<LabelSpec>,
     labels: BTreeMap<String, LabelSpec>,
+    /// Labels no rule or panel may group by (unbounded or value-like), with the reason.
+    #[serde(default)]
+    avoid_labels: BTreeMap<String, String>,
     metrics: Vec<MetricSpec>,
 }
 
@@ -160,6 +163,8 @@ pub struct Catalogue {
     pub target_labels: Vec<LabelSpec>,
     pub exporter_labels: Vec<LabelSpec>,
     pub metrics: Vec<Metric>,
+    /// Label name -> why grouping by it is unsafe (telemetry reference §13.1 "avoid").
+    pub avoid_labels: BTreeMap<String, String>,
     by_name: BTreeMap<String, usize>,
 }
 
@@ -247,7 +252,14 @@ impl Catalogue {
             return Err(ToolError::InvalidInput(format!("{}: {} problem(s):\n  {}", path.display(), problems.len(), problems.join("\n  "))));
         }
         let modules = spec.modules.into_iter().map(|(name, m)| Module { name, description: m.description }).collect();
-        Ok(Catalogue { modules, target_labels: spec.target_labels, exporter_labels: spec.exporter_labels, metrics, by_name })
+        Ok(Catalogue { modules, target_labels: spec.target_labels, exporter_labels: spec.exporter_labels, metrics, avoid_labels: spec.avoid_labels, by_name })
+    }
+
+    /// Every series name a scrape can store: histogram suffixes and text-format spellings included.
+    pub fn stored_series_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.metrics.iter().flat_map(|m| m.series_names().into_iter().chain(m.text_spelling.clone())).collect();
+        names.sort();
+        names
     }
 
     pub fn metric(&self, name: &str) -> Option<&Metric> {

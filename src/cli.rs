@@ -69,6 +69,32 @@ pub enum Command {
         #[arg(long)]
         observe: bool,
     },
+    /// Check the pack's rules: promtool, alert metadata, runbook and dashboard links, metrics
+    /// in the catalogue (exit 1 on findings, each with file:line:col, rule id and fix).
+    Lint {
+        /// List the lint rules and exit.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Render alerts/alertmanager.yml with the MESHKIT_WEBHOOK_* URLs from the environment,
+    /// validate it with amtool, and write it to --out (or print it).
+    AlertmanagerConfig {
+        /// Where to write the rendered configuration (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Copy the rule files for a deployment with its runbook and Grafana base URLs.
+    ExportRules {
+        /// Base URL the runbooks are served under (the runbook of X is <base>X.md).
+        #[arg(long, value_name = "URL")]
+        runbook_base_url: String,
+        /// The Grafana the dashboards are provisioned into.
+        #[arg(long, value_name = "URL")]
+        grafana_url: String,
+        /// Output folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write docs/metrics.md from metrics/catalogue.yaml (with --check: only report staleness).
     MetricsDoc {
         /// Exit 1 if docs/metrics.md is stale; write nothing.
@@ -85,6 +111,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
             Command::Serve { scenario } => commands::serve::run(&cli.pack, &scenario).await,
             Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
+            Command::Lint { list } => commands::lint::run(&cli.pack, list).await,
+            Command::AlertmanagerConfig { out } => commands::alertmanager_config::run(&cli.pack, out.as_deref()).await,
+            Command::ExportRules { runbook_base_url, grafana_url, out } => commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await,
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
         }
     })

@@ -3,12 +3,15 @@
 //! The pipeline is: scenario (YAML) -> simulator -> OpenMetrics -> promtool backfill ->
 //! cached TSDB -> a real Prometheus child process. See `docs/architecture.md`.
 
+pub mod alertmanager;
 pub mod catalogue;
 pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod fsutil;
 pub mod input_series;
+pub mod links;
+pub mod lint;
 pub mod openmetrics;
 pub mod process;
 pub mod prometheus;

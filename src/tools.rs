@@ -13,6 +13,7 @@ pub struct Program {
 
 pub const PROMETHEUS: Program = Program { binary: "prometheus", package: "prometheus" };
 pub const PROMTOOL: Program = Program { binary: "promtool", package: "prometheus" };
+pub const AMTOOL: Program = Program { binary: "amtool", package: "prometheus-alertmanager" };
 
 /// Finds `program` on PATH, or explains how to install it.
 pub fn locate(program: Program) -> Result<PathBuf, ToolError> {

@@ -1,5 +1,8 @@
 //! One module per subcommand; each turns arguments into calls on the library modules.
 
+pub mod alertmanager_config;
+pub mod export_rules;
+pub mod lint;
 pub mod metrics_doc;
 pub mod seed;
 pub mod serve;

@@ -1,0 +1,30 @@
+//! `meshkit-obs alertmanager-config`: render alerts/alertmanager.yml with webhook URLs from the
+//! environment, validate it with amtool, and write it (atomically) or print it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::alertmanager::{self, CONFIG_PATH};
+use crate::cli::PackArgs;
+use crate::exit::{Outcome, ToolError};
+
+pub async fn run(pack: &PackArgs, out: Option<&Path>) -> anyhow::Result<Outcome> {
+    let source = pack.pack.join(CONFIG_PATH);
+    let template = std::fs::read_to_string(&source).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", source.display())))?;
+    let rendered = alertmanager::render(&template, |name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
+    let work = tempfile::Builder::new().prefix("meshkit-obs-alertmanager-").tempdir().context("creating a working directory")?;
+    let candidate: PathBuf = work.path().join("alertmanager.yml");
+    std::fs::write(&candidate, &rendered).context("writing the rendered configuration")?;
+    if let Err(report) = alertmanager::check(&candidate).await? {
+        return Err(ToolError::InvalidInput(format!("{}: amtool check-config rejects the rendered configuration (are the URLs valid http(s) URLs?):\n{report}", source.display())).into());
+    }
+    match out {
+        Some(out) => {
+            crate::fsutil::write_atomic(out, rendered.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("meshkit-obs: wrote {} (amtool check-config: SUCCESS)", out.display());
+        }
+        None => print!("{rendered}"),
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,37 @@
+//! `meshkit-obs export-rules`: copy the rule files for a deployment, with the runbook and
+//! Grafana base URLs swapped for the deployment's, validated with promtool.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::cli::PackArgs;
+use crate::exit::{Outcome, ToolError};
+use crate::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
+use crate::rules;
+
+pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
+    for (flag, url) in [("--runbook-base-url", runbook_base), ("--grafana-url", grafana_url)] {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ToolError::InvalidInput(format!("{flag} `{url}` is not an http(s) URL; pass e.g. https://git.example.com/mesh/pack/blob/main/docs/runbooks/")).into());
+        }
+    }
+    let runbook_base = format!("{}/", runbook_base.trim_end_matches('/'));
+    let grafana_url = grafana_url.trim_end_matches('/');
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let promtool = crate::tools::locate(crate::tools::PROMTOOL)?;
+    let paths = rules::rule_file_paths(&pack.pack)?;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let exported = text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
+        let target = out.join(path.file_name().expect("rule files have names"));
+        crate::fsutil::write_atomic(&target, exported.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
+        let check = tokio::process::Command::new(&promtool).args(["check", "rules"]).arg(&target).output().await.context("running promtool check rules")?;
+        if !check.status.success() {
+            return Err(ToolError::ChildFailed(format!("promtool rejects {}: {}", target.display(), String::from_utf8_lossy(&check.stdout).trim())).into());
+        }
+        println!("{}", target.display());
+    }
+    eprintln!("meshkit-obs: exported {} rule file(s) to {} (promtool check rules: SUCCESS)", paths.len(), out.display());
+    Ok(Outcome::Success)
+}

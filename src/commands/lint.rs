@@ -1,0 +1,51 @@
+//! `meshkit-obs lint`: report findings about the pack's rules (exit 1 when there are any).
+
+use crate::catalogue::Catalogue;
+use crate::cli::PackArgs;
+use crate::exit::{Outcome, ToolError};
+use crate::lint::{self, Finding};
+use crate::rules;
+
+use super::progress;
+
+pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
+    if list {
+        for (id, what) in lint::RULE_IDS {
+            println!("{id:<24} {what}");
+        }
+        return Ok(Outcome::Success);
+    }
+    let catalogue = Catalogue::load(&pack.pack)?;
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for path in rules::rule_file_paths(&pack.pack)? {
+        match rules::load(&path) {
+            Ok(file) => files.push(file),
+            Err(ToolError::InvalidInput(message)) => findings.push(unreadable(&path, &message)),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    progress(&format!("linting {} rule file(s)", files.len()));
+    findings.extend(lint::rules::lint(&pack.pack, &files, &catalogue).await?);
+    findings.sort();
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.is_empty() {
+        println!("lint: no findings in {} rule file(s)", files.len());
+        Ok(Outcome::Success)
+    } else {
+        println!("lint: {} finding(s)", findings.len());
+        Ok(Outcome::ProblemsFound)
+    }
+}
+
+/// A rule file that does not read: the loader's message starts with `path:line:col: `.
+fn unreadable(path: &std::path::Path, message: &str) -> Finding {
+    let rest = message.strip_prefix(&format!("{}:", path.display())).unwrap_or(message);
+    let mut parts = rest.splitn(3, ':');
+    let line = parts.next().and_then(|l| l.trim().parse().ok()).unwrap_or(1);
+    let column = parts.next().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
+    let text = parts.next().map(str::trim).unwrap_or(message);
+    Finding { path: path.to_path_buf(), line, column, rule: lint::rule_id("rule-file"), message: text.to_string(), fix: "fix the YAML so it is a Prometheus rule file".to_string() }
+}
