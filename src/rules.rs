@@ -141,7 +141,9 @@ pub fn load(path: &Path) -> Result<RuleFile, ToolError> {
 pub fn parse(path: &Path, text: &str) -> Result<RuleFile, ToolError> {
     let spec: FileSpec = serde_saphyr::from_str(text).map_err(|err| {
         let at = err.location().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_else(|| "1:1".to_string());
-        ToolError::InvalidInput(format!("{}:{at}: not a Prometheus rule file: {err}; fix the YAML (see `promtool check rules`)", path.display()))
+        let message = err.to_string();
+        let first = message.lines().next().unwrap_or("invalid YAML").to_string();
+        ToolError::InvalidInput(format!("{}:{at}: not a Prometheus rule file: {first}; fix the YAML (see `promtool check rules`)", path.display()))
     })?;
     let mut groups = Vec::new();
     for group in &spec.groups {

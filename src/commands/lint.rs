@@ -26,7 +26,8 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
         }
     }
     progress(&format!("linting {} rule file(s)", files.len()));
-    findings.extend(lint::rules::lint(&pack.pack, &files, &catalogue).await?);
+    let all_files_read = findings.is_empty();
+    findings.extend(lint::rules::lint(&pack.pack, &files, all_files_read, &catalogue).await?);
     findings.sort();
     for finding in &findings {
         println!("{finding}");

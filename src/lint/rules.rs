@@ -19,8 +19,9 @@ const SEVERITIES: &[&str] = &["critical", "warning", "info"];
 /// Series Prometheus itself writes and rules may read.
 const BUILTIN_SERIES: &[&str] = &["ALERTS", "ALERTS_FOR_STATE"];
 
-/// All rule-file findings of the pack.
-pub async fn lint(pack_root: &Path, files: &[RuleFile], catalogue: &Catalogue) -> anyhow::Result<Vec<Finding>> {
+/// All rule-file findings of the pack. `all_files_read`: whether `files` are all the rule files
+/// (runbooks are orphans only when no unreadable file could hold their alert).
+pub async fn lint(pack_root: &Path, files: &[RuleFile], all_files_read: bool, catalogue: &Catalogue) -> anyhow::Result<Vec<Finding>> {
     let mut findings = promtool_check(files).await?;
     let recorded: BTreeSet<&str> = files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Record).map(|r| r.name.value.as_str()).collect();
     let stored = catalogue.stored_series_names();
@@ -37,7 +38,9 @@ pub async fn lint(pack_root: &Path, files: &[RuleFile], catalogue: &Catalogue) -
             }
         }
     }
-    findings.extend(orphan_runbooks(pack_root, &alert_names));
+    if all_files_read {
+        findings.extend(orphan_runbooks(pack_root, &alert_names));
+    }
     findings.sort();
     Ok(findings)
 }

@@ -1,0 +1,146 @@
+//! The alert rules under promtool and amtool: the scenario-generated and hand-written unit
+//! tests pass, a wrong expectation fails with promtool's exp/got report, every alert of the
+//! pack is expected by some scenario incident, and Alertmanager routes every alert where the
+//! routing table says.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use meshkit_obs::rules::{self, RuleKind};
+
+fn alerts() -> Vec<rules::Rule> {
+    rules::load_all(&common::pack_root()).unwrap().iter().flat_map(|f| f.rules().cloned().collect::<Vec<_>>()).filter(|r| r.kind == RuleKind::Alert).collect()
+}
+
+#[test]
+fn every_alert_of_the_pack_is_expected_by_an_incident_of_the_reference_scenario() {
+    let scenario = meshkit_obs::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
+    let expected: BTreeSet<String> = scenario.incidents.iter().flat_map(|i| i.expect_alerts.iter().map(|e| e.alert.clone())).collect();
+    let missing: Vec<String> = alerts().into_iter().map(|a| a.name.value).filter(|a| !expected.contains(a)).collect();
+    assert!(missing.is_empty(), "alerts no incident proves: {missing:?}");
+}
+
+#[test]
+fn generated_and_hand_written_rule_tests_pass() {
+    let cache = tempfile::tempdir().unwrap();
+    let output = common::run_tool(&["test-rules", "--cache-dir", cache.path().to_str().unwrap()], &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("ok   ") && stdout.contains("rule-tests/reference.test.yaml"), "{stdout}");
+    let hand_written = std::fs::read_dir(common::pack_root().join("alerts/tests")).unwrap().count();
+    assert!(hand_written >= 7, "one hand-written test file per rule file");
+    assert!(stdout.contains(&format!("{0} of {0} rule test file(s) passed", hand_written + 1)), "{stdout}");
+    // The generated test really pins alerts and checks healthy time.
+    let generated = std::fs::read_to_string(cache.path().join("rule-tests/reference.test.yaml")).unwrap();
+    assert!(generated.matches("alertname: ").count() >= 2 * alerts().len(), "each expected alert is checked before and at its first firing");
+    assert!(generated.contains("count_over_time(ALERTS{alertstate=\"firing\"}"), "healthy stretches are checked");
+    assert!(stderr.contains("healthy stretches"), "{stderr}");
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_promtools_exp_and_got() {
+    let output = common::run_tool(&["test-rules", "tests/fixtures/rules/wrong-expectation.test.yaml"], &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", common::stderr(&output));
+    assert!(stdout.contains("FAIL tests/fixtures/rules/wrong-expectation.test.yaml"), "{stdout}");
+    assert!(stdout.contains("exp:") && stdout.contains("got:") && stdout.contains("severity=\"critical\"") && stdout.contains("severity=\"warning\""), "{stdout}");
+}
+
+/// Environment with every webhook variable of the Alertmanager template set to a loopback URL.
+fn webhook_env() -> Vec<(String, String)> {
+    let template = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
+    meshkit_obs::alertmanager::placeholders(&template).into_iter().map(|name| {
+        let url = format!("http://127.0.0.1:9/{}", name.to_lowercase());
+        (name, url)
+    }).collect()
+}
+
+fn rendered_config() -> tempfile::NamedTempFile {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let env = webhook_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let output = common::run_tool(&["alertmanager-config", "--out", out.path().to_str().unwrap()], &env);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let check = Command::new("amtool").arg("check-config").arg(out.path()).output().unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", String::from_utf8_lossy(&check.stdout));
+    out
+}
+
+#[test]
+fn alertmanager_config_names_every_unset_webhook_variable() {
+    let output = common::run_tool(&["alertmanager-config"], &[("MESHKIT_WEBHOOK_DEFAULT_URL", "http://127.0.0.1:9/x")]);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("MESHKIT_WEBHOOK_PLATFORM_PAGER_URL") && !stderr.contains("MESHKIT_WEBHOOK_DEFAULT_URL,"), "{stderr}");
+}
+
+/// The routing table the configuration must implement.
+fn expected_receiver(alert: &str, severity: &str, team: &str, cluster: &str) -> String {
+    if alert == "MeshKitDrainInProgress" {
+        return "blackhole".into();
+    }
+    if cluster == "staging" {
+        return "staging-chat".into();
+    }
+    let team = team.strip_prefix("mesh-").unwrap_or(team);
+    match severity {
+        "critical" => format!("{team}-pager"),
+        "warning" => format!("{team}-chat"),
+        _ => "mesh-tickets".into(),
+    }
+}
+
+#[test]
+fn every_alert_routes_to_its_teams_receiver_by_severity() {
+    let config = rendered_config();
+    let mut wrong = Vec::new();
+    let alerts = alerts();
+    assert!(alerts.len() >= 18);
+    for alert in &alerts {
+        let severity = &alert.labels["severity"].value;
+        let team = &alert.labels["team"].value;
+        for cluster in ["prod-eu-west", "staging"] {
+            let labels = [
+                format!("alertname={}", alert.name.value),
+                format!("severity={severity}"),
+                format!("team={team}"),
+                format!("cluster={cluster}"),
+                "namespace=payments".to_string(),
+            ];
+            let output = Command::new("amtool").args(["config", "routes", "test", "--config.file"]).arg(config.path()).args(&labels).output().unwrap();
+            let got = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            let want = expected_receiver(&alert.name.value, severity, team, cluster);
+            if got != want {
+                wrong.push(format!("{} in {cluster}: routed to {got:?}, expected {want:?}", alert.name.value));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn maintenance_windows_mute_warnings_but_never_pages() {
+    let text = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
+    let config: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let names: Vec<&str> = config["time_intervals"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"mesh-maintenance"), "{names:?}");
+    let mut routes = vec![&config["route"]];
+    let (mut muted_warning, mut muted_pager) = (0, 0);
+    while let Some(route) = routes.pop() {
+        if let Some(children) = route["routes"].as_array() {
+            routes.extend(children);
+        }
+        let muted = route["mute_time_intervals"].as_array().is_some_and(|m| m.iter().any(|n| n == "mesh-maintenance"));
+        let receiver = route["receiver"].as_str().unwrap_or("");
+        if muted && receiver.ends_with("-pager") {
+            muted_pager += 1;
+        }
+        if muted && receiver.ends_with("-chat") {
+            muted_warning += 1;
+        }
+    }
+    assert!(muted_warning >= 3 && muted_pager == 0, "warnings muted in maintenance: {muted_warning}, pagers muted: {muted_pager}");
+}
