@@ -56,7 +56,7 @@ fn an_incident_outside_the_window_is_refused() {
 
 #[test]
 fn a_window_in_the_future_is_refused() {
-    let result = seed_with("  end: 2026-11-02T07:00:00Z\n", "  end: 2099-11-02T07:00:00Z\n");
+    let result = seed_with("  end: 2026-11-02T12:00:00Z\n", "  end: 2099-11-02T12:00:00Z\n");
     assert_located("future window", result, &["window.end", "is in the future", "move the window into the past"]);
 }
 
