@@ -83,6 +83,23 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Export a scenario (or a window of it) as promtool input_series in a test-file skeleton.
+    ExportSeries {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// First scrape time to export (RFC 3339, UTC) [default: the window's start].
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// Last scrape time to export [default: the window's end].
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+        /// Export only series matching this selector (repeatable) [default: all].
+        #[arg(long = "match", value_name = "SELECTOR")]
+        matches: Vec<String>,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Copy the rule files for a deployment with its runbook and Grafana base URLs.
     ExportRules {
         /// Base URL the runbooks are served under (the runbook of X is <base>X.md).
@@ -113,6 +130,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
             Command::Lint { list } => commands::lint::run(&cli.pack, list).await,
             Command::AlertmanagerConfig { out } => commands::alertmanager_config::run(&cli.pack, out.as_deref()).await,
+            Command::ExportSeries { scenario, from, to, matches, out } => commands::export_series::run(
+                &cli.pack,
+                &scenario,
+                &commands::export_series::Request { from: from.as_deref(), to: to.as_deref(), matches: &matches, out: out.as_deref() },
+            ),
             Command::ExportRules { runbook_base_url, grafana_url, out } => commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await,
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
         }

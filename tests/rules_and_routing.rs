@@ -144,3 +144,23 @@ fn maintenance_windows_mute_warnings_but_never_pages() {
     }
     assert!(muted_warning >= 3 && muted_pager == 0, "warnings muted in maintenance: {muted_warning}, pagers muted: {muted_pager}");
 }
+
+#[test]
+fn an_exported_window_replays_the_incident_under_promtool() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("degraded.test.yaml");
+    let output = common::run_tool(
+        &["export-series", "--from", "2026-11-02T10:10:00Z", "--to", "2026-11-02T10:50:00Z", "--match", r#"up{cluster="staging"}"#, "--out", out.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(exported.matches("- series: 'up{").count(), 2, "only staging's two targets:\n{exported}");
+    // cluster_degraded takes stg-orders-0 down from 10:20 to 10:40: test time 10m .. 30m.
+    let rules = common::pack_root().join("alerts/cluster.rules.yaml");
+    let test = exported.replace("rule_files: []", &format!("rule_files: [{}]", rules.display()))
+        + "    alert_rule_test:\n      - eval_time: 25m\n        alertname: MeshKitTargetDown\n        exp_alerts:\n          - exp_labels: {severity: warning, team: platform, job: omnirelay, instance: \"stg-orders-0:8080\", cluster: staging, namespace: orders, node: stg-orders-0}\n            exp_annotations:\n              summary: A mesh node cannot be scraped.\n              description: \"Prometheus has failed to scrape stg-orders-0:8080 (node stg-orders-0, namespace orders, cluster staging) for 5 minutes.\"\n              runbook_url: https://github.com/omnirelay/meshkit-observability/blob/main/docs/runbooks/MeshKitTargetDown.md\n              dashboard_url: http://localhost:3000/d/meshkit-fleet-overview?var-cluster=staging\n      - eval_time: 5m\n        alertname: MeshKitTargetDown\n        exp_alerts: []\n";
+    std::fs::write(&out, test).unwrap();
+    let promtool = Command::new("promtool").args(["test", "rules"]).arg(&out).output().unwrap();
+    assert!(promtool.status.success(), "{}", String::from_utf8_lossy(&promtool.stdout));
+}

@@ -2,6 +2,7 @@
 
 pub mod alertmanager_config;
 pub mod export_rules;
+pub mod export_series;
 pub mod lint;
 pub mod metrics_doc;
 pub mod seed;

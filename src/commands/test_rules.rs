@@ -56,7 +56,9 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, files: &[PathBuf], observ
         println!("{} {}", if result.passed { "ok  " } else { "FAIL" }, result.path.display());
     }
     for result in &failed {
-        println!("\n--- {} ---\n{}", result.path.display(), result.output.trim_end());
+        // promtool pads its report with blank lines; keep the report, drop the padding.
+        let report: Vec<&str> = result.output.lines().filter(|l| !l.trim().is_empty()).collect();
+        println!("\n--- {} ---\n{}", result.path.display(), report.join("\n"));
     }
     println!("\n{} of {} rule test file(s) passed", results.len() - failed.len(), results.len());
     Ok(if failed.is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
