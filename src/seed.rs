@@ -76,7 +76,8 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     let families = sim::generate(request.scenario, request.catalogue)?;
     // One input per 2-hour block (promtool's block size, aligned to multiples of 2 h).
     let first_block = request.scenario.start.div_euclid(BLOCK_SECS) * BLOCK_SECS;
-    let range_starts: Vec<i64> = (first_block..=request.scenario.end).step_by(BLOCK_SECS as usize).collect();
+    // A window ending on a block boundary puts its last sample in the previous range's file.
+    let range_starts: Vec<i64> = (first_block..request.scenario.end).step_by(BLOCK_SECS as usize).collect();
     let inputs: Vec<PathBuf> = (0..range_starts.len()).map(|k| staging.path().join(format!("block-{k}.om"))).collect();
     let totals = {
         let mut writers = Vec::new();
@@ -174,35 +175,68 @@ fn count_recording_rules(file: &[u8]) -> usize {
 /// Prometheus over the raw blocks in `data`, and moves the resulting blocks into `data`.
 /// Rules must read raw series only: a rule reading another recorded series would see nothing.
 async fn backfill_rules(request: &SeedRequest<'_>, promtool: &Path, staging: &Path, data: &Path) -> anyhow::Result<()> {
-    let rules_file = staging.join("recording.rules.json");
-    std::fs::write(&rules_file, request.recording_rules).context("writing the recording rules for backfill")?;
-    let out = staging.join("rules-blocks");
+    let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let shards = split_rule_groups(request.recording_rules, parallel)?;
     let server = crate::prometheus::Prometheus::start(data).await?;
-    let mut command = Command::new(promtool);
-    command
-        .args(["tsdb", "create-blocks-from", "rules"])
-        .arg(format!("--url={}", server.url))
-        .arg(format!("--start={}", request.scenario.start))
-        .arg(format!("--end={}", request.scenario.end))
-        .arg(format!("--eval-interval={}s", request.scenario.step))
-        .arg(format!("--output-dir={}", out.display()))
-        .arg(&rules_file);
-    let child = crate::process::Supervised::spawn("promtool-rules", command, staging)?;
-    let evaluated = crate::process::finish("promtool tsdb create-blocks-from rules", child).await;
+    // promtool evaluates one rule after another: one process per share of the groups.
+    let mut runs = tokio::task::JoinSet::new();
+    let mut outs = Vec::new();
+    for (index, shard) in shards.iter().enumerate() {
+        let rules_file = staging.join(format!("recording-{index}.rules.json"));
+        std::fs::write(&rules_file, shard).context("writing the recording rules for backfill")?;
+        let out = staging.join(format!("rules-blocks-{index}"));
+        let mut command = Command::new(promtool);
+        command
+            .args(["tsdb", "create-blocks-from", "rules"])
+            .arg(format!("--url={}", server.url))
+            .arg(format!("--start={}", request.scenario.start))
+            .arg(format!("--end={}", request.scenario.end))
+            .arg(format!("--eval-interval={}s", request.scenario.step))
+            .arg(format!("--output-dir={}", out.display()))
+            .arg(&rules_file);
+        let name = format!("promtool-rules-{index}");
+        let child = crate::process::Supervised::spawn(&name, command, staging)?;
+        runs.spawn(async move { crate::process::finish("promtool tsdb create-blocks-from rules", child).await });
+        outs.push(out);
+    }
+    let mut evaluated = Ok(());
+    while let Some(joined) = runs.join_next().await {
+        let result = joined.context("a promtool task panicked").and_then(|r| r);
+        if evaluated.is_ok() {
+            evaluated = result;
+        }
+    }
     server.stop().await;
     evaluated?;
     let mut moved = 0;
-    for block in std::fs::read_dir(&out).with_context(|| format!("reading {}", out.display()))?.flatten() {
-        if block.path().join("meta.json").exists() {
-            std::fs::rename(block.path(), data.join(block.file_name())).context("moving a recording-rule block into place")?;
-            moved += 1;
+    for out in &outs {
+        for block in std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?.flatten() {
+            if block.path().join("meta.json").exists() {
+                std::fs::rename(block.path(), data.join(block.file_name())).context("moving a recording-rule block into place")?;
+                moved += 1;
+            }
         }
+        std::fs::remove_dir_all(out).ok();
     }
-    std::fs::remove_dir_all(&out).ok();
     if moved == 0 {
         anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool evaluated the recording rules but wrote no blocks: does any rule match the seeded series?".to_string()));
     }
     Ok(())
+}
+
+/// Splits a recording-rules file into up to `parts` files of whole groups with similar rule counts.
+fn split_rule_groups(file: &[u8], parts: usize) -> anyhow::Result<Vec<Vec<u8>>> {
+    let parsed: serde_json::Value = serde_json::from_slice(file).context("reading the recording rules")?;
+    let mut groups: Vec<serde_json::Value> = parsed["groups"].as_array().cloned().unwrap_or_default();
+    let size = |g: &serde_json::Value| g["rules"].as_array().map_or(0, Vec::len);
+    groups.sort_by_key(|g| std::cmp::Reverse(size(g)));
+    let mut shares: Vec<(usize, Vec<serde_json::Value>)> = vec![(0, Vec::new()); parts.max(1).min(groups.len().max(1))];
+    for group in groups {
+        let lightest = shares.iter_mut().min_by_key(|(count, _)| *count).expect("at least one share");
+        lightest.0 += size(&group);
+        lightest.1.push(group);
+    }
+    Ok(shares.into_iter().filter(|(_, g)| !g.is_empty()).map(|(_, g)| serde_json::to_vec(&serde_json::json!({ "groups": g })).expect("JSON serialises")).collect())
 }
 
 /// The content hash of everything that decides the seeded TSDB.
