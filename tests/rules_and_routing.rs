@@ -164,3 +164,40 @@ fn an_exported_window_replays_the_incident_under_promtool() {
     let promtool = Command::new("promtool").args(["test", "rules"]).arg(&out).output().unwrap();
     assert!(promtool.status.success(), "{}", String::from_utf8_lossy(&promtool.stdout));
 }
+
+#[test]
+fn observe_proposes_what_the_first_incidents_declare() {
+    // The reference cut down to its first two hours (leader flap, leaderless scope).
+    let reference = common::reference_text();
+    let cut = reference.find("  - kind: split_brain").expect("the reference has a split_brain incident");
+    let text = reference[..cut].replace("  end: 2026-11-02T12:00:00Z", "  end: 2026-11-02T02:00:00Z");
+    let path = common::scenario_file(&text);
+    let output = common::run_tool(&["test-rules", "--observe", "--scenario", path.to_str().unwrap()], &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", common::stderr(&output));
+    let scenario = meshkit_obs::scenario::load(&path, i64::MAX / 4).unwrap();
+    for (index, incident) in scenario.incidents.iter().enumerate() {
+        let section = stdout.split(&format!("# incidents[{index}]")).nth(1).unwrap().split("# incidents[").next().unwrap();
+        for expected in &incident.expect_alerts {
+            let minutes = expected.fires_after / 60;
+            let entry = format!("- alert: {}", expected.alert);
+            assert!(section.contains(&entry), "incidents[{index}] should propose {}:\n{section}", expected.alert);
+            assert!(section.contains(&format!("fires_after: {minutes}m")), "incidents[{index}]: {} first fires {minutes}m in:\n{section}", expected.alert);
+            assert!(section.contains(&serde_json::to_string(&expected.description).unwrap()), "description of {}:\n{section}", expected.alert);
+        }
+    }
+}
+
+#[test]
+fn exported_rules_carry_the_deployments_links() {
+    let out = tempfile::tempdir().unwrap();
+    let output = common::run_tool(
+        &["export-rules", "--runbook-base-url", "https://git.example.com/runbooks", "--grafana-url", "https://grafana.example.com/", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let exported = std::fs::read_to_string(out.path().join("cluster.rules.yaml")).unwrap();
+    assert!(exported.contains("runbook_url: https://git.example.com/runbooks/MeshKitTargetDown.md"), "{exported}");
+    assert!(exported.contains("dashboard_url: https://grafana.example.com/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}"), "{exported}");
+    assert!(!exported.contains(meshkit_obs::links::DEFAULT_RUNBOOK_BASE));
+}

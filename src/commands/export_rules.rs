@@ -21,15 +21,24 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let promtool = crate::tools::locate(crate::tools::PROMTOOL)?;
     let paths = rules::rule_file_paths(&pack.pack)?;
+    // Everything is exported and checked in a scratch folder first: a rejected file leaves
+    // the output folder as it was.
+    let scratch = tempfile::tempdir().context("creating a scratch folder")?;
+    let mut exported = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let exported = text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
-        let target = out.join(path.file_name().expect("rule files have names"));
-        crate::fsutil::write_atomic(&target, exported.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
-        let check = tokio::process::Command::new(&promtool).args(["check", "rules"]).arg(&target).output().await.context("running promtool check rules")?;
+        let text = text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
+        let name = path.file_name().expect("rule files have names").to_owned();
+        let candidate = scratch.path().join(&name);
+        std::fs::write(&candidate, &text).with_context(|| format!("writing {}", candidate.display()))?;
+        let check = tokio::process::Command::new(&promtool).args(["check", "rules"]).arg(&candidate).output().await.context("running promtool check rules")?;
         if !check.status.success() {
-            return Err(ToolError::ChildFailed(format!("promtool rejects {}: {}", target.display(), String::from_utf8_lossy(&check.stdout).trim())).into());
+            return Err(ToolError::ChildFailed(format!("promtool rejects the export of {}: {}", path.display(), String::from_utf8_lossy(&check.stdout).trim())).into());
         }
+        exported.push((out.join(name), text));
+    }
+    for (target, text) in &exported {
+        crate::fsutil::write_atomic(target, text.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         println!("{}", target.display());
     }
     eprintln!("meshkit-obs: exported {} rule file(s) to {} (promtool check rules: SUCCESS)", paths.len(), out.display());
