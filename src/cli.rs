@@ -51,10 +51,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Seed, then run a real Prometheus over the data on 127.0.0.1 until interrupted.
+    /// Seed, then run a real Prometheus over the data and the viewer (static files, dashboards,
+    /// read-only query proxy) on 127.0.0.1 until interrupted.
     Serve {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// The built viewer [default: <pack>/viewer/dist].
+        #[arg(long, value_name = "DIR")]
+        viewer: Option<PathBuf>,
+        /// Folder of dashboard JSON files served by uid (repeatable) [default: <pack>/dashboards].
+        #[arg(long = "dashboards", value_name = "DIR")]
+        dashboards: Vec<PathBuf>,
     },
     /// Run the promtool unit tests of the rules: the scenario-generated test (expected alerts
     /// fire on time; nothing fires in healthy stretches) and alerts/tests/*.yaml.
@@ -126,7 +133,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     runtime.block_on(async move {
         match cli.command {
             Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
-            Command::Serve { scenario } => commands::serve::run(&cli.pack, &scenario).await,
+            Command::Serve { scenario, viewer, dashboards } => {
+                commands::serve::run(&cli.pack, &scenario, &commands::serve::Sources { viewer_dir: viewer, dashboard_dirs: dashboards }).await
+            }
             Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
             Command::Lint { list } => commands::lint::run(&cli.pack, list).await,
             Command::AlertmanagerConfig { out } => commands::alertmanager_config::run(&cli.pack, out.as_deref()).await,

@@ -23,3 +23,4 @@ pub mod seed;
 pub mod sim;
 pub mod timestamp;
 pub mod tools;
+pub mod web;

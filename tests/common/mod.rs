@@ -29,38 +29,50 @@ pub fn run_tool(args: &[&str], env: &[(&str, &str)]) -> Output {
 /// A `meshkit-obs serve` child for the whole test binary. The kernel kills it when the test
 /// process exits (PR_SET_PDEATHSIG), and it takes its Prometheus child with it.
 pub struct Served {
+    /// Prometheus' URL.
     pub url: String,
+    /// The viewer server's URL (ends with `/`).
+    pub viewer: String,
     _child: Child,
 }
 
 static SERVED: OnceLock<Served> = OnceLock::new();
+static SERVED_FIXTURES: OnceLock<Served> = OnceLock::new();
 
+/// `serve` on the reference scenario with the pack's defaults.
 pub fn served() -> &'static Served {
-    SERVED.get_or_init(|| {
-        // PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the child is forked
-        // from a thread that lives as long as the test process.
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let (url, child, mut rest) = spawn_serve();
-            sender.send((url, child)).unwrap();
-            // Keep reading so serve never writes into a closed pipe.
-            let mut sink = String::new();
-            while rest.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-                sink.clear();
-            }
-            loop {
-                std::thread::park();
-            }
-        });
-        let (url, child) = receiver.recv().expect("serve thread");
-        Served { url, _child: child }
-    })
+    SERVED.get_or_init(|| start_serve(&[]))
 }
 
-fn spawn_serve() -> (String, Child, BufReader<std::process::ChildStdout>) {
+/// `serve` with the fixture viewer folder and fixture dashboards of `tests/fixtures`.
+pub fn served_fixtures() -> &'static Served {
+    SERVED_FIXTURES.get_or_init(|| start_serve(&["--viewer", "tests/fixtures/viewer-static", "--dashboards", "tests/fixtures/dashboards"]))
+}
+
+fn start_serve(extra: &'static [&'static str]) -> Served {
+    // PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the child is forked
+    // from a thread that lives as long as the test process.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (url, viewer, child, mut rest) = spawn_serve(extra);
+        sender.send((url, viewer, child)).unwrap();
+        // Keep reading so serve never writes into a closed pipe.
+        let mut sink = String::new();
+        while rest.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+        loop {
+            std::thread::park();
+        }
+    });
+    let (url, viewer, child) = receiver.recv().expect("serve thread");
+    Served { url, viewer, _child: child }
+}
+
+fn spawn_serve(extra: &[&str]) -> (String, String, Child, BufReader<std::process::ChildStdout>) {
     let cache = pack_root().join("target").join("test-seed-cache");
     let mut command = Command::new(BIN);
-    command.current_dir(pack_root()).args(["serve", "--cache-dir"]).arg(&cache).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    command.current_dir(pack_root()).args(["serve", "--cache-dir"]).arg(&cache).args(extra).stdout(Stdio::piped()).stderr(Stdio::inherit());
     // SAFETY: prctl only.
     unsafe {
         command.pre_exec(|| {
@@ -71,7 +83,8 @@ fn spawn_serve() -> (String, Child, BufReader<std::process::ChildStdout>) {
     let mut child = command.spawn().expect("starting meshkit-obs serve");
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let url = serve_url(&mut reader).expect("serve printed no prometheus= line (see its stderr above)");
-    (url, child, reader)
+    let viewer = read_until_prefix(&mut reader, "viewer=").expect("serve printed no viewer= line");
+    (url, viewer, child, reader)
 }
 
 /// Reads lines until one starts with `prefix`; returns the rest of that line.
