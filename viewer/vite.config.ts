@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { grafanaAssets } from './vite/grafanaAssets';
+import { grafanaAssets } from './vite/grafanaAssets.ts';
 
 const shim = (name: string) => fileURLToPath(new URL(`./src/shims/${name}.ts`, import.meta.url));
 
@@ -30,5 +30,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // @grafana/data (used only to cross-check the model against Grafana's own code) ships ESM
+    // that imports CommonJS moment-timezone by name; let Vite transform it instead of Node.
+    server: { deps: { inline: [/@grafana\/data/] } },
   },
 });
