@@ -1,29 +1,334 @@
+/**
+ * The dashboard page (issue 4's page contract): `?dashboard=<uid>&from=&to=&var-x=&theme=&width=`.
+ * Fetches the dashboard, resolves variables, lays the panels out on Grafana's grid, runs each
+ * panel's queries through the same-origin Prometheus proxy and draws it with @grafana/ui.
+ * `window.__meshkitProblems` lists per-panel problems; `body[data-ready=true]` is set once every
+ * panel has drawn, fonts are loaded and two animation frames have passed.
+ */
 import { css } from '@emotion/css';
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
-import type { GrafanaTheme2 } from '@grafana/data';
+import { type DataFrame, dateTime, type GrafanaTheme2, type InterpolateFunction, type TimeRange } from '@grafana/data';
 import { GlobalStyles, Icon, PanelChrome, ThemeContext } from '@grafana/ui';
 
-interface Props {
-  theme: GrafanaTheme2;
+import { applyConfig, applyTransformations, unsupportedTransformations } from './data/prepare';
+import { withPluginDefaults, type Json } from './data/defaults';
+import { fetchQueryVariableOptions, runPanelQueries, type QueryContext, type Target } from './data/query';
+import { layoutDashboard, type LaidOutPanel, type PanelLike } from './model/layout';
+import {
+  interpolate,
+  type ResolvedVariable,
+  resolveVariable,
+  urlVariableValues,
+  type VariableModel,
+} from './model/variables';
+import { PanelViz, SUPPORTED_PANEL_TYPES } from './panels/PanelViz';
+import { dashboardTimeZone, type PageParams, pageParams } from './data/page';
+import type { FieldConfigSource } from './model/fieldConfig';
+
+export type ProblemKind = 'query-error' | 'unsupported' | 'empty-result';
+export interface Problem {
+  panelId: number;
+  title: string;
+  kind: ProblemKind;
+  message: string;
 }
 
-/**
- * Placeholder page: proves the Grafana theme, GlobalStyles (fonts), icons and a
- * real @grafana/ui component render in this build. Dashboard rendering comes later.
- */
-export function App({ theme }: Props) {
+declare global {
+  interface Window {
+    __meshkitProblems: Problem[];
+  }
+}
+
+interface Dashboard {
+  uid: string;
+  title?: string;
+  timezone?: string;
+  panels?: Panel[];
+  templating?: { list?: Array<VariableModel & { regex?: string; sort?: number }> };
+}
+
+interface Panel extends PanelLike {
+  id: number;
+  type: string;
+  title?: string;
+  targets?: Target[];
+  options?: Json;
+  fieldConfig?: { defaults?: Json; overrides?: FieldConfigSource['overrides'] };
+  transformations?: Array<{ id: string; options: Json; disabled?: boolean }>;
+  maxDataPoints?: number;
+  interval?: string;
+}
+
+async function resolveAllVariables(d: Dashboard, page: PageParams): Promise<Map<string, ResolvedVariable>> {
+  const url = urlVariableValues(page.params);
+  const vars = new Map<string, ResolvedVariable>();
+  for (const v of d.templating?.list ?? []) {
+    let options;
+    if (v.type === 'query') {
+      const q = typeof v.query === 'string' ? v.query : (v.query?.query ?? '');
+      const ctx: QueryContext = { fromMs: page.fromMs, toMs: page.toMs, variables: vars, utcOffsetSec: 0 };
+      try {
+        options = await fetchQueryVariableOptions(q, v.regex, v.sort, ctx);
+      } catch {
+        options = undefined;
+      }
+    } else if (v.type === 'datasource') {
+      options = [{ text: 'Prometheus', value: 'prometheus' }];
+    }
+    const resolved = resolveVariable(v, url[v.name], options);
+    // A stored current value that no longer exists falls back to the first option (Grafana).
+    if (v.type === 'query' && !url[v.name] && options && options.length && resolved.value !== '$__all') {
+      const vals = Array.isArray(resolved.value) ? resolved.value : [resolved.value];
+      if (vals.length === 0 || vals.some((x) => !options!.some((o) => o.value === x))) {
+        vars.set(v.name, resolveVariable({ ...v, current: undefined }, undefined, options));
+        continue;
+      }
+    }
+    vars.set(v.name, resolved);
+  }
+  return vars;
+}
+
+type PanelState =
+  | { state: 'loading' }
+  | { state: 'done'; frames: DataFrame[]; problem?: Problem; options: Json; fieldConfig: FieldConfigSource };
+
+interface PanelBoxProps {
+  item: LaidOutPanel<Panel>;
+  theme: GrafanaTheme2;
+  timeRange: TimeRange;
+  timeZone: string;
+  variables: Map<string, ResolvedVariable>;
+  onDone: (id: number, problem?: Problem) => void;
+}
+
+function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: PanelBoxProps) {
+  const { panel } = item;
+  const [st, setSt] = useState<PanelState>({ state: 'loading' });
+  const el = useRef<HTMLDivElement>(null);
+  const replaceVariables: InterpolateFunction = useMemo(
+    () => (value: string, scoped?: Record<string, { text?: unknown; value?: unknown } | undefined>, format?: string | Function) =>
+      interpolate(
+        value,
+        {
+          variables,
+          scopedVars: scoped
+            ? Object.fromEntries(Object.entries(scoped).map(([k, v]) => [k, { text: String(v?.text ?? v?.value), value: String(v?.value) }]))
+            : undefined,
+        },
+        typeof format === 'string' ? format : undefined
+      ),
+    [variables]
+  );
+  const title = replaceVariables(panel.title ?? '');
+
   useEffect(() => {
-    // Two animation frames after the first commit, the page is drawn.
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
-        document.body.dataset.ready = 'true';
-      })
-    );
+    let cancelled = false;
+    (async () => {
+      const { options, defaults } = withPluginDefaults(panel.type, panel.options, panel.fieldConfig?.defaults);
+      const fieldConfig: FieldConfigSource = { defaults, overrides: panel.fieldConfig?.overrides ?? [] };
+      const problem = (kind: Problem['kind'], message: string): Problem => ({ panelId: panel.id, title, kind, message });
+      if (!SUPPORTED_PANEL_TYPES.has(panel.type)) {
+        return { frames: [], options, fieldConfig, problem: problem('unsupported', `Unsupported panel type: ${panel.type}`) };
+      }
+      const badTransforms = unsupportedTransformations(panel.transformations);
+      if (badTransforms.length) {
+        return { frames: [], options, fieldConfig, problem: problem('unsupported', `Unsupported transformation: ${badTransforms.join(', ')}`) };
+      }
+      if (panel.type === 'text') {
+        return { frames: [], options, fieldConfig };
+      }
+      try {
+        let frames = await runPanelQueries(panel, item.width, {
+          fromMs: timeRange.from.valueOf(),
+          toMs: timeRange.to.valueOf(),
+          variables,
+          utcOffsetSec: 0,
+        });
+        const empty = frames.every((f) => f.length === 0);
+        frames = await applyTransformations(frames, panel.transformations, replaceVariables);
+        frames = applyConfig(frames, fieldConfig, theme, replaceVariables, timeZone);
+        if (empty) {
+          return { frames, options, fieldConfig, problem: problem('empty-result', 'No data') };
+        }
+        return { frames, options, fieldConfig };
+      } catch (e) {
+        return { frames: [], options, fieldConfig, problem: problem('query-error', e instanceof Error ? e.message : String(e)) };
+      }
+    })().then((r) => {
+      if (!cancelled) {
+        setSt({ state: 'done', ...r });
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const page = css({
-    padding: theme.spacing(2),
+  // Drawn: the content is committed and, for canvas-based panels, a sized canvas exists.
+  useEffect(() => {
+    if (st.state !== 'done') {
+      return;
+    }
+    let stop = false;
+    const needsCanvas = !st.problem && (panel.type === 'timeseries' || panel.type === 'state-timeline');
+    const started = performance.now();
+    const check = () => {
+      if (stop) {
+        return;
+      }
+      const canvas = el.current?.querySelector('canvas');
+      if (!needsCanvas || (canvas && canvas.width > 0) || performance.now() - started > 5000) {
+        onDone(panel.id, st.problem);
+        return;
+      }
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+    return () => {
+      stop = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [st]);
+
+  const isRow = panel.type === 'row';
+  const box = css({ position: 'absolute', left: item.left, top: item.top, width: item.width, height: item.height });
+  if (isRow) {
+    return (
+      <div data-panel-id={panel.id} className={box}>
+        <div
+          className={css({
+            display: 'flex',
+            alignItems: 'center',
+            height: '100%',
+            fontSize: theme.typography.h5.fontSize,
+            fontWeight: theme.typography.fontWeightMedium,
+            color: theme.colors.text.primary,
+            gap: theme.spacing(1),
+          })}
+        >
+          <Icon name="angle-down" />
+          {title}
+        </div>
+      </div>
+    );
+  }
+  const problem = st.state === 'done' ? st.problem : undefined;
+  const showViz = st.state === 'done' && (!problem || problem.kind === 'empty-result');
+  return (
+    <div data-panel-id={panel.id} className={box} ref={el}>
+      <PanelChrome
+        title={title}
+        width={item.width}
+        height={item.height}
+        statusMessage={problem ? problem.message : undefined}
+        loadingState={undefined}
+        displayMode={panel.transparent ? 'transparent' : 'default'}
+      >
+        {(innerWidth: number, innerHeight: number) =>
+          st.state !== 'done' ? null : problem?.kind === 'empty-result' && panel.type !== 'stat' ? (
+            <div className={css({ display: 'flex', alignItems: 'center', justifyContent: 'center', height: '100%', color: theme.colors.text.secondary })}>
+              No data
+            </div>
+          ) : showViz ? (
+            <PanelViz
+              type={panel.type}
+              frames={st.frames}
+              options={st.options}
+              fieldConfig={st.fieldConfig}
+              width={innerWidth}
+              height={innerHeight}
+              timeRange={timeRange}
+              timeZone={timeZone}
+              theme={theme}
+              replaceVariables={replaceVariables}
+            />
+          ) : (
+            <div />
+          )
+        }
+      </PanelChrome>
+    </div>
+  );
+}
+
+interface Loaded {
+  dashboard: Dashboard;
+  variables: Map<string, ResolvedVariable>;
+  layout: LaidOutPanel<Panel>[];
+}
+
+export function App({ theme }: { theme: GrafanaTheme2 }) {
+  const page = useMemo(() => pageParams(window.location.search), []);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const done = useRef(new Map<number, Problem | undefined>());
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const margin = 16;
+  const gridWidth = page.width - 2 * margin;
+
+  useEffect(() => {
+    window.__meshkitProblems = [];
+    (async () => {
+      if (!page.uid) {
+        throw new Error('no ?dashboard=<uid> given');
+      }
+      const res = await fetch(`api/dashboards/uid/${encodeURIComponent(page.uid)}`);
+      if (!res.ok) {
+        throw new Error(`dashboard ${page.uid}: HTTP ${res.status}`);
+      }
+      const dashboard = ((await res.json()) as { dashboard: Dashboard }).dashboard;
+      const variables = await resolveAllVariables(dashboard, page);
+      const layout = layoutDashboard((dashboard.panels ?? []) as Panel[], gridWidth);
+      document.title = dashboard.title ?? dashboard.uid;
+      setLoaded({ dashboard, variables, layout });
+    })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [page, gridWidth]);
+
+  const signalReady = () => {
+    void document.fonts.ready.then(() =>
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          document.body.dataset.ready = 'true';
+        })
+      )
+    );
+  };
+
+  useEffect(() => {
+    if (error) {
+      window.__meshkitProblems = [{ panelId: 0, title: '', kind: 'query-error', message: error }];
+      signalReady();
+    } else if (loaded && loaded.layout.filter((l) => l.panel.type !== 'row').length === 0) {
+      signalReady();
+    }
+  }, [error, loaded]);
+
+  const onDone = (id: number, problem?: Problem) => {
+    if (!loaded || done.current.has(id)) {
+      return;
+    }
+    done.current.set(id, problem);
+    const panels = loaded.layout.filter((l) => l.panel.type !== 'row');
+    if (panels.every((l) => done.current.has(l.panel.id))) {
+      window.__meshkitProblems = panels.map((l) => done.current.get(l.panel.id)).filter((p): p is Problem => Boolean(p));
+      setProblems(window.__meshkitProblems);
+      signalReady();
+    }
+  };
+
+  const timeRange: TimeRange = useMemo(() => {
+    const from = dateTime(page.fromMs);
+    const to = dateTime(page.toMs);
+    return { from, to, raw: { from, to } };
+  }, [page]);
+
+  const height = loaded ? Math.max(0, ...loaded.layout.map((l) => l.top + l.height)) : 0;
+  const pageCss = css({
+    padding: margin,
+    width: page.width,
     minHeight: '100vh',
     boxSizing: 'border-box',
     background: theme.colors.background.canvas,
@@ -33,19 +338,26 @@ export function App({ theme }: Props) {
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <div className={page}>
-        <h3>
-          <Icon name="apps" /> MeshKit dashboards
-        </h3>
-        <div data-panel-id="0">
-          <PanelChrome title="Viewer placeholder" width={480} height={160}>
-            {(innerWidth: number, innerHeight: number) => (
-              <div>
-                No dashboard loaded yet ({innerWidth}×{innerHeight} px).
-              </div>
-            )}
-          </PanelChrome>
-        </div>
+      <div className={pageCss}>
+        {error && <div className={css({ color: theme.colors.error.text })}>{error}</div>}
+        <script type="application/json" id="meshkit-problems" data-testid="problems">
+          {JSON.stringify(problems)}
+        </script>
+        {loaded && (
+          <div className={css({ position: 'relative', width: gridWidth, height })}>
+            {loaded.layout.map((item) => (
+              <PanelBox
+                key={item.panel.id}
+                item={item}
+                theme={theme}
+                timeRange={timeRange}
+                timeZone={dashboardTimeZone(loaded.dashboard.timezone)}
+                variables={loaded.variables}
+                onDone={onDone}
+              />
+            ))}
+          </div>
+        )}
       </div>
     </ThemeContext.Provider>
   );
