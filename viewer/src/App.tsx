@@ -14,6 +14,7 @@ import { GlobalStyles, Icon, PanelChrome, ThemeContext } from '@grafana/ui';
 import { applyConfig, applyTransformations, unsupportedTransformations } from './data/prepare';
 import { withPluginDefaults, type Json } from './data/defaults';
 import { fetchQueryVariableOptions, runPanelQueries, type QueryContext, type Target } from './data/query';
+import { unsupportedMessage, unsupportedOptions } from './model/unsupportedOptions';
 import { layoutDashboard, type LaidOutPanel, type PanelLike } from './model/layout';
 import {
   interpolate,
@@ -23,7 +24,7 @@ import {
   type VariableModel,
 } from './model/variables';
 import { PanelViz, SUPPORTED_PANEL_TYPES } from './panels/PanelViz';
-import { dashboardTimeZone, type PageParams, pageParams } from './data/page';
+import { dashboardTimeZone, gridWidthFor, PAGE_MARGIN, type PageParams, pageParams } from './data/page';
 import type { FieldConfigSource } from './model/fieldConfig';
 
 export type ProblemKind = 'query-error' | 'unsupported' | 'empty-result';
@@ -132,9 +133,10 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
       if (!SUPPORTED_PANEL_TYPES.has(panel.type)) {
         return { frames: [], options, fieldConfig, problem: problem('unsupported', `Unsupported panel type: ${panel.type}`) };
       }
-      const badTransforms = unsupportedTransformations(panel.transformations);
-      if (badTransforms.length) {
-        return { frames: [], options, fieldConfig, problem: problem('unsupported', `Unsupported transformation: ${badTransforms.join(', ')}`) };
+      // One problem per panel for every unsupported transformation and option it uses.
+      const unsupported = unsupportedMessage(unsupportedTransformations(panel.transformations), unsupportedOptions(panel));
+      if (unsupported) {
+        return { frames: [], options, fieldConfig, problem: problem('unsupported', unsupported) };
       }
       if (panel.type === 'text') {
         return { frames: [], options, fieldConfig };
@@ -266,8 +268,14 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
   const [error, setError] = useState<string | null>(null);
   const done = useRef(new Map<number, Problem | undefined>());
   const [problems, setProblems] = useState<Problem[]>([]);
-  const margin = 16;
-  const gridWidth = page.width - 2 * margin;
+  const margin = PAGE_MARGIN;
+  const gridWidth = gridWidthFor(page.width);
+
+  // The page is exactly `width` px wide (issue 4: "at the page width given"), whatever the viewport.
+  useEffect(() => {
+    document.body.style.width = `${page.width}px`;
+    document.body.style.overflowX = 'hidden';
+  }, [page.width]);
 
   useEffect(() => {
     window.__meshkitProblems = [];

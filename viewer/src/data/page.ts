@@ -37,3 +37,11 @@ export function pageParams(search: string): PageParams {
 export function dashboardTimeZone(tz: string | undefined): string {
   return tz && tz !== 'browser' ? tz : 'utc';
 }
+
+/** Padding around the grid, as Grafana's dashboard page body. */
+export const PAGE_MARGIN = 16;
+
+/** Width of the 24-column grid container for a page `width` px wide. */
+export function gridWidthFor(pageWidth: number): number {
+  return Math.max(0, pageWidth - 2 * PAGE_MARGIN);
+}
