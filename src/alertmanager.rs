@@ -1,15 +1,12 @@
 //! The pack's Alertmanager configuration (`alerts/alertmanager.yml`): rendering its
 //! `${MESHKIT_...}` placeholders from the environment (Alertmanager expands no variables
-//! itself), validating with `amtool check-config`, and asking `amtool` where an alert routes.
+//! itself) and validating the result with `amtool check-config`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::Context as _;
-use tokio::process::Command;
-
 use crate::exit::ToolError;
-use crate::tools::{locate, AMTOOL};
+use crate::tools::AMTOOL;
 
 pub const CONFIG_PATH: &str = "alerts/alertmanager.yml";
 
@@ -53,25 +50,7 @@ pub fn render(template: &str, value: impl Fn(&str) -> Option<String>) -> Result<
 
 /// `amtool check-config` on a rendered file; its report on failure.
 pub async fn check(config: &Path) -> anyhow::Result<Result<(), String>> {
-    let amtool = locate(AMTOOL)?;
-    let output = Command::new(amtool).arg("check-config").arg(config).output().await.context("running amtool check-config")?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    Ok(if output.status.success() { Ok(()) } else { Err(text.trim().to_string()) })
-}
-
-/// The receivers an alert with `labels` is delivered to (`amtool config routes test`).
-pub async fn receivers(config: &Path, labels: &[(String, String)]) -> anyhow::Result<Vec<String>> {
-    let amtool = locate(AMTOOL)?;
-    let mut command = Command::new(amtool);
-    command.args(["config", "routes", "test", "--config.file"]).arg(config);
-    for (name, value) in labels {
-        command.arg(format!("{name}={value}"));
-    }
-    let output = command.output().await.context("running amtool config routes test")?;
-    if !output.status.success() {
-        anyhow::bail!(ToolError::ChildFailed(format!("amtool config routes test failed: {}", String::from_utf8_lossy(&output.stderr).trim())));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect())
+    crate::tools::check(AMTOOL, &["check-config"], config).await
 }
 
 #[cfg(test)]

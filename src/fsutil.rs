@@ -1,7 +1,15 @@
-//! File writes that never leave a half-written file: write a sibling temporary, then rename.
+//! File system helpers: writes that never leave a half-written file (a sibling temporary,
+//! then rename), and folder listings in a stable order.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The entries of `dir` whose file name satisfies `keep`, sorted by path.
+pub fn sorted_files(dir: &Path, keep: impl Fn(&str) -> bool) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&keep)).collect();
+    paths.sort();
+    Ok(paths)
+}
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -18,6 +18,7 @@ pub struct Supervised {
     name: String,
     child: Child,
     pgid: i32,
+    stdout_path: PathBuf,
     stderr_path: PathBuf,
     finished: bool,
 }
@@ -39,7 +40,7 @@ impl Supervised {
         }
         let child = command.spawn().with_context(|| format!("starting {name}"))?;
         let pgid = child.id().map(|id| id as i32).ok_or_else(|| anyhow::anyhow!("{name} exited before it could be tracked"))?;
-        Ok(Supervised { name: name.to_string(), child, pgid, stderr_path, finished: false })
+        Ok(Supervised { name: name.to_string(), child, pgid, stdout_path, stderr_path, finished: false })
     }
 
     /// Waits for the child to exit on its own.
@@ -56,6 +57,12 @@ impl Supervised {
             self.finished = true;
         }
         status
+    }
+
+    /// Everything the child wrote so far: stdout, then stderr.
+    pub fn output(&self) -> String {
+        let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+        format!("{}{}", read(&self.stdout_path), read(&self.stderr_path))
     }
 
     /// The last lines the child wrote to stderr, for error messages.

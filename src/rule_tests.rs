@@ -309,12 +309,7 @@ pub struct FileResult {
 
 /// The hand-written test files of a pack, sorted.
 pub fn hand_written(pack_root: &Path) -> Vec<PathBuf> {
-    let dir = pack_root.join(HAND_WRITTEN_DIR);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|listing| listing.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
+    crate::fsutil::sorted_files(&pack_root.join(HAND_WRITTEN_DIR), |name| name.ends_with(".yaml") || name.ends_with(".yml")).unwrap_or_default()
 }
 
 /// Runs `promtool test rules` on each file (in parallel, one process per file).
@@ -329,16 +324,13 @@ pub async fn run(files: &[PathBuf], log_dir: &Path) -> anyhow::Result<Vec<FileRe
         let path = file.clone();
         runs.spawn(async move {
             let status = child.wait().await;
-            (index, path, status)
+            (index, path, status, child.output())
         });
     }
     let mut results = Vec::new();
     while let Some(joined) = runs.join_next().await {
-        let (index, path, status) = joined.context("a promtool task panicked")?;
+        let (index, path, status, output) = joined.context("a promtool task panicked")?;
         let status = status?;
-        let name = format!("promtool-test-{index}");
-        let read = |suffix: &str| std::fs::read_to_string(log_dir.join(format!("{name}.{suffix}.log"))).unwrap_or_default();
-        let output = format!("{}{}", read("stdout"), read("stderr"));
         if !status.success() && !output.contains("FAILED") {
             anyhow::bail!(ToolError::ChildFailed(format!("promtool test rules {} exited with {status}: {}", path.display(), output.trim())));
         }

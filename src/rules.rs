@@ -117,33 +117,47 @@ impl RuleFile {
 /// The rule files of a pack, sorted by path.
 pub fn rule_file_paths(pack_root: &Path) -> Result<Vec<PathBuf>, ToolError> {
     let dir = pack_root.join(RULES_DIR);
-    let listing = std::fs::read_dir(&dir)
-        .map_err(|err| ToolError::InvalidInput(format!("{}: cannot list rule files: {err}; run from the pack root or pass --pack", dir.display())))?;
-    let mut paths: Vec<PathBuf> = listing
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(RULES_SUFFIX)))
-        .collect();
-    paths.sort();
-    Ok(paths)
+    crate::fsutil::sorted_files(&dir, |name| name.ends_with(RULES_SUFFIX))
+        .map_err(|err| ToolError::InvalidInput(format!("{}: cannot list rule files: {err}; run from the pack root or pass --pack", dir.display())))
 }
 
 /// Loads every rule file of the pack.
 pub fn load_all(pack_root: &Path) -> Result<Vec<RuleFile>, ToolError> {
-    rule_file_paths(pack_root)?.iter().map(|p| load(p)).collect()
+    rule_file_paths(pack_root)?.iter().map(|p| load(p).map_err(ToolError::from)).collect()
 }
 
-pub fn load(path: &Path) -> Result<RuleFile, ToolError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", path.display())))?;
+/// A rule file that does not read as one: where and why (lint turns it into a finding).
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub at: Position,
+    pub message: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path.display(), self.at.line, self.at.column, self.message)
+    }
+}
+
+impl From<Unreadable> for ToolError {
+    fn from(unreadable: Unreadable) -> Self {
+        ToolError::InvalidInput(unreadable.to_string())
+    }
+}
+
+pub fn load(path: &Path) -> Result<RuleFile, Unreadable> {
+    let text = std::fs::read_to_string(path).map_err(|err| Unreadable { path: path.to_path_buf(), at: Position { line: 1, column: 1 }, message: format!("cannot read: {err}") })?;
     parse(path, &text)
 }
 
-pub fn parse(path: &Path, text: &str) -> Result<RuleFile, ToolError> {
+pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Unreadable> {
+    let unreadable = |at: Position, message: String| Unreadable { path: path.to_path_buf(), at, message };
     let spec: FileSpec = serde_saphyr::from_str(text).map_err(|err| {
-        let at = err.location().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_else(|| "1:1".to_string());
+        let at = err.location().map(|l| Position { line: l.line(), column: l.column() }).unwrap_or(Position { line: 1, column: 1 });
         let message = err.to_string();
         let first = message.lines().next().unwrap_or("invalid YAML").to_string();
-        ToolError::InvalidInput(format!("{}:{at}: not a Prometheus rule file: {first}; fix the YAML (see `promtool check rules`)", path.display()))
+        unreadable(at, format!("not a Prometheus rule file: {first}; fix the YAML (see `promtool check rules`)"))
     })?;
     let mut groups = Vec::new();
     for group in &spec.groups {
@@ -152,21 +166,12 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, ToolError> {
             let (kind, name) = match (&rule.record, &rule.alert) {
                 (Some(record), None) => (RuleKind::Record, record),
                 (None, Some(alert)) => (RuleKind::Alert, alert),
-                _ => {
-                    let at = Position::from(&rule.expr);
-                    return Err(ToolError::InvalidInput(format!(
-                        "{}:{}:{}: a rule needs exactly one of `record` or `alert`; add the missing one or split the rule",
-                        path.display(), at.line, at.column
-                    )));
-                }
+                _ => return Err(unreadable(Position::from(&rule.expr), "a rule needs exactly one of `record` or `alert`; add the missing one or split the rule".to_string())),
             };
             let for_secs = match &rule.for_ {
                 None => 0,
                 Some(text) if text.value == "0" || text.value == "0s" || text.value == "0m" => 0,
-                Some(text) => parse_duration_secs(&text.value).map_err(|message| {
-                    let at = Position::from(text);
-                    ToolError::InvalidInput(format!("{}:{}:{}: for: {message}", path.display(), at.line, at.column))
-                })?,
+                Some(text) => parse_duration_secs(&text.value).map_err(|message| unreadable(Position::from(text), format!("for: {message}")))?,
             };
             rules.push(Rule {
                 kind,
@@ -180,6 +185,11 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, ToolError> {
         groups.push(Group { name: (&group.name).into(), rules });
     }
     Ok(RuleFile { path: path.to_path_buf(), groups })
+}
+
+/// `promtool check rules` on one file: Ok, or promtool's report.
+pub async fn promtool_check(file: &Path) -> anyhow::Result<Result<(), String>> {
+    crate::tools::check(crate::tools::PROMTOOL, &["check", "rules"], file).await
 }
 
 /// The selectors of every rule expression; a parse error is located at the expression.

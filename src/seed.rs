@@ -113,10 +113,7 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
         }
         while let Some(joined) = runs.join_next().await {
             let out = joined.context("a promtool task panicked")??;
-            for block in std::fs::read_dir(&out).with_context(|| format!("reading {}", out.display()))?.flatten() {
-                std::fs::rename(block.path(), data.join(block.file_name())).context("moving a TSDB block into place")?;
-            }
-            std::fs::remove_dir_all(&out).ok();
+            move_blocks(&out, &data)?;
         }
     }
     let backfill_seconds = started.elapsed().as_secs_f64();
@@ -127,10 +124,11 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     progress(&format!("backfilled {blocks} blocks in {backfill_seconds:.1}s"));
 
     let started = Instant::now();
-    let recording_rules = count_recording_rules(request.recording_rules);
+    let groups = recording_groups(request.recording_rules)?;
+    let recording_rules = groups.iter().map(rule_count).sum();
     if recording_rules > 0 {
         progress(&format!("evaluating {recording_rules} recording rules over the window and backfilling them"));
-        backfill_rules(request, &promtool, staging.path(), &data).await?;
+        backfill_rules(request, groups, &promtool, staging.path(), &data).await?;
     }
     let rules_seconds = started.elapsed().as_secs_f64();
     for entry in std::fs::read_dir(staging.path())?.flatten() {
@@ -164,19 +162,38 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     Ok(summary)
 }
 
-fn count_recording_rules(file: &[u8]) -> usize {
-    serde_json::from_slice::<serde_json::Value>(file)
-        .ok()
-        .and_then(|v| v["groups"].as_array().map(|groups| groups.iter().filter_map(|g| g["rules"].as_array()).map(Vec::len).sum()))
-        .unwrap_or(0)
+/// The groups of a recording-rules file (`rules::recording_rules_file`; empty bytes: none).
+fn recording_groups(file: &[u8]) -> anyhow::Result<Vec<serde_json::Value>> {
+    if file.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(file).context("reading the recording rules")?;
+    Ok(parsed["groups"].as_array().cloned().unwrap_or_default())
+}
+
+fn rule_count(group: &serde_json::Value) -> usize {
+    group["rules"].as_array().map_or(0, Vec::len)
+}
+
+/// Moves the TSDB blocks promtool wrote to `from` into `data` and removes `from`.
+fn move_blocks(from: &Path, data: &Path) -> anyhow::Result<usize> {
+    let mut moved = 0;
+    for block in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))?.flatten() {
+        if block.path().join("meta.json").exists() {
+            std::fs::rename(block.path(), data.join(block.file_name())).context("moving a TSDB block into place")?;
+            moved += 1;
+        }
+    }
+    std::fs::remove_dir_all(from).ok();
+    Ok(moved)
 }
 
 /// Evaluates the recording rules with `promtool tsdb create-blocks-from rules` against a
 /// Prometheus over the raw blocks in `data`, and moves the resulting blocks into `data`.
 /// Rules must read raw series only: a rule reading another recorded series would see nothing.
-async fn backfill_rules(request: &SeedRequest<'_>, promtool: &Path, staging: &Path, data: &Path) -> anyhow::Result<()> {
+async fn backfill_rules(request: &SeedRequest<'_>, groups: Vec<serde_json::Value>, promtool: &Path, staging: &Path, data: &Path) -> anyhow::Result<()> {
     let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let shards = split_rule_groups(request.recording_rules, parallel)?;
+    let shards = split_rule_groups(groups, parallel);
     let server = crate::prometheus::Prometheus::start(data).await?;
     // promtool evaluates one rule after another: one process per share of the groups.
     let mut runs = tokio::task::JoinSet::new();
@@ -210,13 +227,7 @@ async fn backfill_rules(request: &SeedRequest<'_>, promtool: &Path, staging: &Pa
     evaluated?;
     let mut moved = 0;
     for out in &outs {
-        for block in std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?.flatten() {
-            if block.path().join("meta.json").exists() {
-                std::fs::rename(block.path(), data.join(block.file_name())).context("moving a recording-rule block into place")?;
-                moved += 1;
-            }
-        }
-        std::fs::remove_dir_all(out).ok();
+        moved += move_blocks(out, data)?;
     }
     if moved == 0 {
         anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool evaluated the recording rules but wrote no blocks: does any rule match the seeded series?".to_string()));
@@ -224,19 +235,16 @@ async fn backfill_rules(request: &SeedRequest<'_>, promtool: &Path, staging: &Pa
     Ok(())
 }
 
-/// Splits a recording-rules file into up to `parts` files of whole groups with similar rule counts.
-fn split_rule_groups(file: &[u8], parts: usize) -> anyhow::Result<Vec<Vec<u8>>> {
-    let parsed: serde_json::Value = serde_json::from_slice(file).context("reading the recording rules")?;
-    let mut groups: Vec<serde_json::Value> = parsed["groups"].as_array().cloned().unwrap_or_default();
-    let size = |g: &serde_json::Value| g["rules"].as_array().map_or(0, Vec::len);
-    groups.sort_by_key(|g| std::cmp::Reverse(size(g)));
+/// Splits recording-rule groups into up to `parts` files of whole groups with similar rule counts.
+fn split_rule_groups(mut groups: Vec<serde_json::Value>, parts: usize) -> Vec<Vec<u8>> {
+    groups.sort_by_key(|g| std::cmp::Reverse(rule_count(g)));
     let mut shares: Vec<(usize, Vec<serde_json::Value>)> = vec![(0, Vec::new()); parts.max(1).min(groups.len().max(1))];
     for group in groups {
         let lightest = shares.iter_mut().min_by_key(|(count, _)| *count).expect("at least one share");
-        lightest.0 += size(&group);
+        lightest.0 += rule_count(&group);
         lightest.1.push(group);
     }
-    Ok(shares.into_iter().filter(|(_, g)| !g.is_empty()).map(|(_, g)| serde_json::to_vec(&serde_json::json!({ "groups": g })).expect("JSON serialises")).collect())
+    shares.into_iter().filter(|(_, g)| !g.is_empty()).map(|(_, g)| serde_json::to_vec(&serde_json::json!({ "groups": g })).expect("JSON serialises")).collect()
 }
 
 /// The content hash of everything that decides the seeded TSDB.

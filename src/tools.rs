@@ -15,6 +15,20 @@ pub const PROMETHEUS: Program = Program { binary: "prometheus", package: "promet
 pub const PROMTOOL: Program = Program { binary: "promtool", package: "prometheus" };
 pub const AMTOOL: Program = Program { binary: "amtool", package: "prometheus-alertmanager" };
 
+/// Runs a validating command (`promtool check rules FILE`, `amtool check-config FILE`) and
+/// returns Ok, or the program's report (stdout then stderr, trimmed) when it rejects the file.
+pub async fn check(program: Program, args: &[&str], file: &std::path::Path) -> anyhow::Result<Result<(), String>> {
+    use anyhow::Context as _;
+    let output = tokio::process::Command::new(locate(program)?)
+        .args(args)
+        .arg(file)
+        .output()
+        .await
+        .with_context(|| format!("running {} {}", program.binary, args.join(" ")))?;
+    let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    Ok(if output.status.success() { Ok(()) } else { Err(report.trim().to_string()) })
+}
+
 /// Finds `program` on PATH, or explains how to install it.
 pub fn locate(program: Program) -> Result<PathBuf, ToolError> {
     let path = std::env::var_os("PATH").unwrap_or_default();

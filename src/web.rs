@@ -58,14 +58,15 @@ async fn handle(State(state): State<Shared>, request: Request) -> Response {
         return refuse(StatusCode::METHOD_NOT_ALLOWED, "read-only server");
     }
     if path == "/api/dashboards" {
-        return json(&serde_json::json!(dashboards(site).into_iter().map(|(uid, (title, file))| serde_json::json!({"uid": uid, "title": title, "path": file})).collect::<Vec<_>>()));
+        let listed: Vec<serde_json::Value> = dashboards(site)
+            .into_iter()
+            .map(|(uid, (file, dashboard))| serde_json::json!({"uid": uid, "title": dashboard["title"].as_str().unwrap_or(&uid), "path": file}))
+            .collect();
+        return json(&serde_json::json!(listed));
     }
     if let Some(uid) = path.strip_prefix("/api/dashboards/uid/") {
         return match dashboards(site).remove(uid) {
-            Some((_, file)) => match std::fs::read(&file).ok().and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok()) {
-                Some(dashboard) => json(&serde_json::json!({ "dashboard": dashboard })),
-                None => refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("{} is not readable JSON", file.display())),
-            },
+            Some((_, dashboard)) => json(&serde_json::json!({ "dashboard": dashboard })),
             None => refuse(StatusCode::NOT_FOUND, &format!("no dashboard with uid `{uid}`")),
         };
     }
@@ -112,17 +113,15 @@ async fn proxy(site: &Site, client: &reqwest::Client, request: Request) -> Respo
     }
 }
 
-/// uid -> (title, file) of every dashboard JSON in the dashboard folders (first folder wins).
-fn dashboards(site: &Site) -> BTreeMap<String, (String, PathBuf)> {
+/// uid -> (file, dashboard) of every readable dashboard JSON in the dashboard folders (first
+/// folder wins). Read per request, so edits show without restarting `serve`.
+fn dashboards(site: &Site) -> BTreeMap<String, (PathBuf, serde_json::Value)> {
     let mut found = BTreeMap::new();
     for dir in &site.dashboard_dirs {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir).map(|l| l.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()).unwrap_or_default();
-        files.sort();
-        for file in files {
+        for file in crate::fsutil::sorted_files(dir, |name| name.ends_with(".json")).unwrap_or_default() {
             let Some(dashboard) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else { continue };
             if let Some(uid) = dashboard["uid"].as_str() {
-                let title = dashboard["title"].as_str().unwrap_or(uid).to_string();
-                found.entry(uid.to_string()).or_insert((title, file));
+                found.entry(uid.to_string()).or_insert((file, dashboard));
             }
         }
     }

@@ -19,7 +19,6 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
     let runbook_base = format!("{}/", runbook_base.trim_end_matches('/'));
     let grafana_url = grafana_url.trim_end_matches('/');
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let promtool = crate::tools::locate(crate::tools::PROMTOOL)?;
     let paths = rules::rule_file_paths(&pack.pack)?;
     // Everything is exported and checked in a scratch folder first: a rejected file leaves
     // the output folder as it was.
@@ -31,9 +30,8 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
         let name = path.file_name().expect("rule files have names").to_owned();
         let candidate = scratch.path().join(&name);
         std::fs::write(&candidate, &text).with_context(|| format!("writing {}", candidate.display()))?;
-        let check = tokio::process::Command::new(&promtool).args(["check", "rules"]).arg(&candidate).output().await.context("running promtool check rules")?;
-        if !check.status.success() {
-            return Err(ToolError::ChildFailed(format!("promtool rejects the export of {}: {}", path.display(), String::from_utf8_lossy(&check.stdout).trim())).into());
+        if let Err(report) = rules::promtool_check(&candidate).await? {
+            return Err(ToolError::ChildFailed(format!("promtool rejects the export of {}: {report}", path.display())).into());
         }
         exported.push((out.join(name), text));
     }

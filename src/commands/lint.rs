@@ -2,7 +2,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
+use crate::exit::Outcome;
 use crate::lint::{self, Finding};
 use crate::rules;
 
@@ -21,8 +21,14 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
     for path in rules::rule_file_paths(&pack.pack)? {
         match rules::load(&path) {
             Ok(file) => files.push(file),
-            Err(ToolError::InvalidInput(message)) => findings.push(unreadable(&path, &message)),
-            Err(other) => return Err(other.into()),
+            Err(unreadable) => findings.push(Finding {
+                path: unreadable.path,
+                line: unreadable.at.line,
+                column: unreadable.at.column,
+                rule: lint::rule_id("rule-file"),
+                message: unreadable.message,
+                fix: "fix the YAML so it is a Prometheus rule file".to_string(),
+            }),
         }
     }
     progress(&format!("linting {} rule file(s)", files.len()));
@@ -39,14 +45,4 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
         println!("lint: {} finding(s)", findings.len());
         Ok(Outcome::ProblemsFound)
     }
-}
-
-/// A rule file that does not read: the loader's message starts with `path:line:col: `.
-fn unreadable(path: &std::path::Path, message: &str) -> Finding {
-    let rest = message.strip_prefix(&format!("{}:", path.display())).unwrap_or(message);
-    let mut parts = rest.splitn(3, ':');
-    let line = parts.next().and_then(|l| l.trim().parse().ok()).unwrap_or(1);
-    let column = parts.next().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
-    let text = parts.next().map(str::trim).unwrap_or(message);
-    Finding { path: path.to_path_buf(), line, column, rule: lint::rule_id("rule-file"), message: text.to_string(), fix: "fix the YAML so it is a Prometheus rule file".to_string() }
 }

@@ -3,15 +3,13 @@
 //! reads exists in the metrics catalogue.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use tokio::process::Command;
 
 use super::{rule_id, Finding};
 use crate::catalogue::Catalogue;
 use crate::links::{self, DASHBOARD_UIDS, RUNBOOKS_DIR};
 use crate::rules::{Position, Rule, RuleFile, RuleKind};
-use crate::tools::{locate, PROMTOOL};
 
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
 pub const ALERT_PREFIX: &str = "MeshKit";
@@ -50,12 +48,9 @@ async fn promtool_check(files: &[RuleFile]) -> anyhow::Result<Vec<Finding>> {
     if files.is_empty() {
         return Ok(Vec::new());
     }
-    let promtool = locate(PROMTOOL)?;
     let mut findings = Vec::new();
     for file in files {
-        let output = Command::new(&promtool).args(["check", "rules"]).arg(&file.path).output().await?;
-        if !output.status.success() {
-            let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        if let Err(text) = crate::rules::promtool_check(&file.path).await? {
             let detail: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Checking")).collect();
             let (line, column) = first_location(&text).unwrap_or((1, 1));
             findings.push(Finding {
@@ -184,10 +179,8 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
 /// Runbooks whose name is no alert of the pack.
 fn orphan_runbooks(pack_root: &Path, alerts: &BTreeSet<&str>) -> Vec<Finding> {
     let dir = pack_root.join(RUNBOOKS_DIR);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).map(|l| l.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    paths.sort();
     let mut findings = Vec::new();
-    for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+    for path in crate::fsutil::sorted_files(&dir, |name| name.ends_with(".md")).unwrap_or_default() {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         if stem != "README" && !alerts.contains(stem.as_str()) {
             findings.push(Finding {
