@@ -119,12 +119,114 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Render every dashboard view in Chromium and compare each panel and the whole dashboard
+    /// with the approved baselines (exit 1 on any difference, missing baseline or panel
+    /// problem); reports go to target/meshkit-obs/report/. Never writes baselines.
+    Check {
+        #[command(flatten)]
+        render: RenderArgs,
+        /// Render only the K-th of N deterministic slices of the views (CI sharding); combine
+        /// the shards' reports with `merge-reports`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::capture::Shard>,
+        /// Where the report folder goes [default: <pack>/target/meshkit-obs/report].
+        #[arg(long, value_name = "DIR")]
+        report_dir: Option<PathBuf>,
+        /// Output on stdout: one line per failing capture, or the report as JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Render and approve the result as the new baselines: writes only what changed, atomically,
+    /// and only inside the filter; prints what was added, changed, renamed, removed, unchanged.
+    UpdateBaselines {
+        #[command(flatten)]
+        render: RenderArgs,
+        /// Approve only this panel id (repeatable); `dashboard` is the whole-dashboard image.
+        #[arg(long = "panel", value_name = "ID")]
+        panels: Vec<String>,
+        /// Also remove baselines whose panel or view no longer exists.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Combine the report folders of sharded `check` runs into one report.
+    MergeReports {
+        /// The shards' report folders.
+        #[arg(value_name = "DIR", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Compare two PNGs as `check` does (exit 0 match, 1 differ, 2 unreadable input).
+    Diff {
+        expected: PathBuf,
+        actual: PathBuf,
+        /// Write the diff image here.
+        #[arg(long, value_name = "PNG")]
+        diff_out: Option<PathBuf>,
+        /// Per-pixel colour distance (YIQ, 0 strict ..= 1 lax).
+        #[arg(long, default_value_t = 0.1)]
+        threshold: f64,
+        /// Differing pixels allowed before the images count as different.
+        #[arg(long, default_value_t = 0)]
+        max_diff_pixels: u64,
+        /// Count anti-aliased pixels as differences too.
+        #[arg(long)]
+        include_antialiasing: bool,
+        /// Region to ignore, WxH+X+Y (repeatable).
+        #[arg(long = "ignore", value_name = "WxH+X+Y")]
+        ignore: Vec<crate::geometry::Rect>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write docs/metrics.md from metrics/catalogue.yaml (with --check: only report staleness).
     MetricsDoc {
         /// Exit 1 if docs/metrics.md is stale; write nothing.
         #[arg(long)]
         check: bool,
     },
+}
+
+/// What to render and how: shared by `check` and `update-baselines`.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// Only this dashboard uid (repeatable) [default: every dashboard].
+    #[arg(long = "dashboard", value_name = "UID")]
+    pub dashboards: Vec<String>,
+    /// Settings file [default: <pack>/meshkit-obs.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The built viewer [default: <pack>/viewer/dist].
+    #[arg(long, value_name = "DIR")]
+    pub viewer: Option<PathBuf>,
+    /// The Chromium binary [default: `chromium` on PATH].
+    #[arg(long, value_name = "PATH", env = "MESHKIT_OBS_CHROMIUM")]
+    pub chromium: Option<PathBuf>,
+    /// No progress output; only results.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl RenderArgs {
+    pub fn request(&self, shard: Option<crate::capture::Shard>) -> crate::capture::Request {
+        crate::capture::Request {
+            dashboards: self.dashboards.clone(),
+            shard,
+            config: self.config.clone(),
+            viewer: self.viewer.clone(),
+            chromium: self.chromium.clone(),
+            quiet: self.quiet,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// Runs the parsed command line; Ctrl-C and SIGTERM make the command return and clean up.
@@ -145,6 +247,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 &commands::export_series::Request { from: from.as_deref(), to: to.as_deref(), matches: &matches, out: out.as_deref() },
             ),
             Command::ExportRules { runbook_base_url, grafana_url, out } => commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await,
+            Command::Check { render, shard, report_dir, format } => commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await,
+            Command::UpdateBaselines { render, panels, prune } => commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await,
+            Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),
+            Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } => {
+                let settings = crate::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
+                commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json)
+            }
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
         }
     })

@@ -4,11 +4,18 @@
 //! cached TSDB -> a real Prometheus child process. See `docs/architecture.md`.
 
 pub mod alertmanager;
+pub mod baselines;
+pub mod browser;
+pub mod capture;
 pub mod catalogue;
 pub mod cli;
 pub mod commands;
+pub mod compare;
+pub mod config;
+pub mod dashboards;
 pub mod exit;
 pub mod fsutil;
+pub mod geometry;
 pub mod input_series;
 pub mod links;
 pub mod lint;
@@ -16,6 +23,8 @@ pub mod openmetrics;
 pub mod process;
 pub mod prometheus;
 pub mod promql;
+pub mod render;
+pub mod report;
 pub mod rule_tests;
 pub mod rules;
 pub mod scenario;

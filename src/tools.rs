@@ -14,6 +14,7 @@ pub struct Program {
 pub const PROMETHEUS: Program = Program { binary: "prometheus", package: "prometheus" };
 pub const PROMTOOL: Program = Program { binary: "promtool", package: "prometheus" };
 pub const AMTOOL: Program = Program { binary: "amtool", package: "prometheus-alertmanager" };
+pub const CHROMIUM: Program = Program { binary: "chromium", package: "chromium" };
 
 /// Runs a validating command (`promtool check rules FILE`, `amtool check-config FILE`) and
 /// returns Ok, or the program's report (stdout then stderr, trimmed) when it rejects the file.

@@ -1,6 +1,8 @@
 //! One module per subcommand; each turns arguments into calls on the library modules.
 
 pub mod alertmanager_config;
+pub mod check;
+pub mod diff;
 pub mod export_rules;
 pub mod export_series;
 pub mod lint;
@@ -8,6 +10,7 @@ pub mod metrics_doc;
 pub mod seed;
 pub mod serve;
 pub mod test_rules;
+pub mod update_baselines;
 
 use std::path::PathBuf;
 
