@@ -77,17 +77,9 @@ impl Chromium {
         Ok(Chromium { browser, handler, process, _workdir: workdir })
     }
 
-    /// A new blank tab.
-    pub async fn new_page(&self) -> anyhow::Result<Page> {
-        self.browser.new_page("about:blank").await.context("opening a browser tab")
-    }
-
-    /// Resolves when Chromium exits; the error names the exit status and its last output.
-    pub async fn exited(&mut self) -> anyhow::Error {
-        match self.process.wait().await {
-            Ok(status) => ToolError::ChildFailed(format!("Chromium exited during the run ({status}); last output:\n{}", self.process.stderr_tail(10))).into(),
-            Err(err) => err,
-        }
+    /// The tabs side and the process side at once, so work in tabs can race `Watch::exited`.
+    pub fn split(&mut self) -> (Tabs<'_>, Watch<'_>) {
+        (Tabs(&self.browser), Watch(&mut self.process))
     }
 
     /// Closes the browser politely, then makes sure the whole process group is gone.
@@ -95,6 +87,29 @@ impl Chromium {
         let _ = tokio::time::timeout(Duration::from_secs(3), self.browser.close()).await;
         self.handler.abort();
         self.process.stop(Duration::from_secs(2)).await;
+    }
+}
+
+/// Opens tabs in the browser.
+pub struct Tabs<'a>(&'a Browser);
+
+impl Tabs<'_> {
+    /// A new blank tab.
+    pub async fn new_page(&self) -> anyhow::Result<Page> {
+        self.0.new_page("about:blank").await.context("opening a browser tab")
+    }
+}
+
+/// Watches the browser process.
+pub struct Watch<'a>(&'a mut Supervised);
+
+impl Watch<'_> {
+    /// Resolves when Chromium exits; the error names the exit status and its last output.
+    pub async fn exited(&mut self) -> anyhow::Error {
+        match self.0.wait().await {
+            Ok(status) => ToolError::ChildFailed(format!("Chromium exited during the run ({status}); last output:\n{}", self.0.stderr_tail(10))).into(),
+            Err(err) => err,
+        }
     }
 }
 

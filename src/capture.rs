@@ -156,11 +156,12 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     let window = (summary.window_start.as_str(), summary.window_end.as_str());
     let bar = progress_bar(plan.targets.len(), request.quiet);
     say(&format!("rendering {} view(s) of {} dashboard(s) in {pages} tab(s) at {}px", plan.targets.len(), plan.dashboards.len(), settings.width));
-    let mut tabs = Vec::new();
-    for _ in 0..pages {
-        tabs.push(chromium.new_page().await?);
-    }
+    let (browser, mut watch) = chromium.split();
     let rendered = async {
+        let mut tabs = Vec::new();
+        for _ in 0..pages {
+            tabs.push(browser.new_page().await?);
+        }
         let queue = Arc::new(Mutex::new(plan.targets.iter().cloned().enumerate().collect::<VecDeque<_>>()));
         let workers = tabs.into_iter().map(|tab| {
             let queue = Arc::clone(&queue);
@@ -186,7 +187,7 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     };
     let outcome = tokio::select! {
         rendered = rendered => rendered,
-        error = chromium.exited() => Err(error),
+        error = watch.exited() => Err(error),
         error = prometheus.exited() => Err(error),
         served = &mut web_task => Err(served.map_err(anyhow::Error::from).and_then(|r| r).err().unwrap_or_else(|| anyhow::anyhow!("the viewer server stopped"))),
         signal = shutdown_signal() => Err(ToolError::Interrupted(signal).into()),

@@ -16,6 +16,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(bytes)?;
+    // Temporary files are created owner-only; what we write is meant to be read like any
+    // other file of the checkout (baselines, reports, docs).
+    use std::os::unix::fs::PermissionsExt as _;
+    file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())

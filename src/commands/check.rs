@@ -33,12 +33,11 @@ pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, 
     let compare_started = Instant::now();
     let shots: Vec<Shot<'_>> = rendered.iter().flat_map(|view| capture::shots(&plan, view)).collect();
     let approve = approve_prefix(pack);
-    let mut captures = shots.par_iter().map(|shot| judge(&plan, &store, shot, staging.path(), &approve)).collect::<anyhow::Result<Vec<Capture>>>()?;
-    captures.sort_by_key(|c| !c.status.is_failure());
+    let captures = shots.par_iter().map(|shot| judge(&plan, &store, shot, staging.path(), &approve)).collect::<anyhow::Result<Vec<Capture>>>()?;
     let compare_s = compare_started.elapsed().as_secs_f64();
 
     let report = RunReport {
-        schema: 1,
+        schema: report::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         backend: EMBEDDED.to_string(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
@@ -212,8 +211,7 @@ fn swap_in(staging: tempfile::TempDir, final_dir: &Path) -> anyhow::Result<()> {
 }
 
 fn print(report: &RunReport, dir: &Path, format: Format) -> anyhow::Result<Outcome> {
-    let markdown = std::fs::read_to_string(dir.join("summary.md")).unwrap_or_default();
-    report::append_step_summary(&markdown)?;
+    report::append_step_summary(&report::render_markdown(report))?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(report)?),
         Format::Text => {

@@ -1,0 +1,416 @@
+//! Issue 5 end to end: `check` and `update-baselines` on the pack's dashboards with the real
+//! viewer, a real seeded Prometheus and real Chromium. Mutations run on a temporary copy of the
+//! pack (dashboards, baselines and config copied; metrics, scenarios, alerts and the built
+//! viewer linked), sharing the repository's seed cache.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use common::{pack_root, stderr, stdout, BIN};
+use serde_json::Value;
+
+const OVERVIEW: &str = "meshkit-fleet-overview";
+
+/// A disposable copy of the pack.
+struct TempPack {
+    dir: tempfile::TempDir,
+}
+
+impl TempPack {
+    fn new() -> TempPack {
+        let dir = tempfile::Builder::new().prefix("visual-check-").tempdir().unwrap();
+        let root = pack_root();
+        for linked in ["metrics", "scenarios", "alerts", "viewer"] {
+            std::os::unix::fs::symlink(root.join(linked), dir.path().join(linked)).unwrap();
+        }
+        copy_tree(&root.join("dashboards"), &dir.path().join("dashboards"));
+        copy_tree(&root.join("baselines"), &dir.path().join("baselines"));
+        std::fs::copy(root.join("meshkit-obs.toml"), dir.path().join("meshkit-obs.toml")).unwrap();
+        TempPack { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let cache = pack_root().join("target").join("meshkit-obs-cache");
+        let mut command = Command::new(BIN);
+        command.arg("--pack").arg(self.path()).arg("--cache-dir").arg(cache).args(args).env_remove("GITHUB_STEP_SUMMARY");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("running meshkit-obs")
+    }
+
+    fn report_dir(&self) -> PathBuf {
+        self.path().join("report")
+    }
+
+    /// `check` with its report in `<pack>/report`; returns the output and report.json.
+    fn check(&self, extra: &[&str]) -> (Output, Value) {
+        let report = self.report_dir();
+        let mut args = vec!["check", "--quiet", "--report-dir", report.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let output = self.run(&args);
+        let json = std::fs::read(report.join("report.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null);
+        (output, json)
+    }
+
+    fn dashboard_file(&self, uid: &str) -> PathBuf {
+        self.path().join("dashboards").join(format!("{uid}.json"))
+    }
+
+    fn edit_dashboard(&self, uid: &str, edit: impl FnOnce(&mut Value)) {
+        let path = self.dashboard_file(uid);
+        let mut dashboard: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        edit(&mut dashboard);
+        std::fs::write(&path, serde_json::to_vec_pretty(&dashboard).unwrap()).unwrap();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn panel<'a>(dashboard: &'a mut Value, id: u64) -> &'a mut Value {
+    dashboard["panels"].as_array_mut().unwrap().iter_mut().find(|p| p["id"] == id).unwrap()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn explain(output: &Output) -> String {
+    format!("exit {:?}\nstdout:\n{}\nstderr:\n{}", output.status.code(), stdout(output), stderr(output))
+}
+
+/// (status, panel id or None) of every capture.
+fn statuses(report: &Value) -> Vec<(String, Option<u64>, String)> {
+    report["captures"].as_array().unwrap().iter().map(|c| (c["status"].as_str().unwrap().to_string(), c["panel_id"].as_u64(), c["view"].as_str().unwrap().to_string())).collect()
+}
+
+fn failing_panels(report: &Value) -> BTreeSet<Option<u64>> {
+    statuses(report).into_iter().filter(|(s, _, _)| s != "passed").map(|(_, id, _)| id).collect()
+}
+
+/// Every baseline file with its bytes and modification time.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap(), entry.metadata().unwrap().modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_pack_matches_its_baselines_ten_times_in_a_row() {
+    // The pack itself, as `./dev run` checks it; only the report goes elsewhere.
+    let reports = tempfile::tempdir().unwrap();
+    for run in 1..=10 {
+        let dir = reports.path().join(run.to_string());
+        let output = Command::new(BIN).current_dir(pack_root()).args(["check", "--quiet", "--report-dir", dir.to_str().unwrap()]).env_remove("GITHUB_STEP_SUMMARY").output().unwrap();
+        let report: Value = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+        assert_eq!(code(&output), 0, "run {run}: {}", explain(&output));
+        let captures = statuses(&report);
+        assert!(captures.len() >= 28, "run {run}: {} captures", captures.len());
+        assert!(captures.iter().all(|(s, _, _)| s == "passed"), "run {run}: {captures:?}");
+    }
+}
+
+#[test]
+fn a_changed_threshold_colour_unit_or_legend_fails_exactly_that_panel() {
+    let cases: [(u64, fn(&mut Value)); 3] = [
+        (10, |p| p["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["color"] = "purple".into()),
+        (12, |p| p["fieldConfig"]["defaults"]["unit"] = "s".into()),
+        (11, |p| p["options"]["legend"]["placement"] = "right".into()),
+    ];
+    for (id, change) in cases {
+        let pack = TempPack::new();
+        pack.edit_dashboard(OVERVIEW, |d| change(panel(d, id)));
+        let (output, report) = pack.check(&[]);
+        assert_eq!(code(&output), 1, "panel {id}: {}", explain(&output));
+        assert_eq!(failing_panels(&report), BTreeSet::from([None, Some(id)]), "panel {id}: only it and the whole-dashboard images fail: {:?}", statuses(&report));
+        for view in ["all", "prod-us-east-payments"] {
+            assert!(statuses(&report).contains(&("changed".into(), Some(id), view.into())), "panel {id} changed in view {view}");
+        }
+        let text = stdout(&output);
+        assert!(text.contains(&format!("panel {id} ")) && text.contains("diff: "), "one line per failure with the diff path:\n{text}");
+        let failure = report["captures"].as_array().unwrap().iter().find(|c| c["panel_id"] == id).unwrap();
+        assert!(failure["diff_pixels"].as_u64().unwrap() > 0 && failure["bbox"].is_object() && failure["ssim"].as_f64().is_some_and(|s| s < 1.0), "{failure}");
+        assert_eq!(failure["approve_command"].as_str().unwrap(), format!("meshkit-obs --pack {} update-baselines --dashboard {OVERVIEW} --panel {id}", pack.path().display()));
+        for image in ["expected", "actual", "diff"] {
+            let relative = failure[image].as_str().unwrap();
+            assert!(pack.report_dir().join(relative).is_file(), "{image} image {relative} is in the report");
+        }
+        let html = std::fs::read_to_string(pack.report_dir().join("index.html")).unwrap();
+        assert!(html.matches("data:image/png;base64,").count() >= 3, "the HTML report embeds expected, actual and diff");
+        let junit = std::fs::read_to_string(pack.report_dir().join("junit.xml")).unwrap();
+        assert_eq!(junit.matches("<testcase").count(), statuses(&report).len(), "one JUnit test case per capture");
+        let markdown = std::fs::read_to_string(pack.report_dir().join("summary.md")).unwrap();
+        assert!(markdown.contains(&format!("--panel {id}")), "the Markdown summary lists the approve command:\n{markdown}");
+    }
+}
+
+#[test]
+fn reserialised_json_still_matches_and_approving_a_change_makes_check_pass() {
+    let pack = TempPack::new();
+    // Same dashboard, keys in another order (serde_json sorts them) and other whitespace.
+    let path = pack.dashboard_file(OVERVIEW);
+    let value: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+    let (output, _) = pack.check(&[]);
+    assert_eq!(code(&output), 0, "re-serialised: {}", explain(&output));
+
+    pack.edit_dashboard(OVERVIEW, |d| panel(d, 12)["fieldConfig"]["defaults"]["unit"] = "s".into());
+    let before = snapshot(&pack.path().join("baselines"));
+    let updated = pack.run(&["update-baselines", "--quiet"]);
+    assert_eq!(code(&updated), 0, "{}", explain(&updated));
+    let printed = stdout(&updated);
+    assert!(printed.lines().filter(|l| l.trim_start().starts_with("changed")).count() == 4, "panel 12 and the dashboard image, in two views:\n{printed}");
+    let after = snapshot(&pack.path().join("baselines"));
+    let rewritten: Vec<String> = before.iter().zip(&after).filter(|(b, a)| b.2 != a.2).map(|(b, _)| b.0.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(rewritten.iter().filter(|n| n.starts_with("12-") || *n == "dashboard.png").count(), rewritten.len(), "unchanged pixels are not rewritten: {rewritten:?}");
+    let (output, _) = pack.check(&[]);
+    assert_eq!(code(&output), 0, "after approving: {}", explain(&output));
+}
+
+#[test]
+fn updating_one_dashboard_leaves_the_others_untouched() {
+    let pack = TempPack::new();
+    // A second dashboard: the overview under another uid, approved first.
+    let copy = "meshkit-fleet-overview-copy";
+    let mut dashboard: Value = serde_json::from_slice(&std::fs::read(pack.dashboard_file(OVERVIEW)).unwrap()).unwrap();
+    dashboard["uid"] = copy.into();
+    std::fs::write(pack.dashboard_file(copy), serde_json::to_vec_pretty(&dashboard).unwrap()).unwrap();
+    let approved = pack.run(&["update-baselines", "--quiet", "--dashboard", copy]);
+    assert_eq!(code(&approved), 0, "{}", explain(&approved));
+
+    pack.edit_dashboard(OVERVIEW, |d| panel(d, 10)["fieldConfig"]["defaults"]["unit"] = "s".into());
+    pack.edit_dashboard(copy, |d| panel(d, 10)["fieldConfig"]["defaults"]["unit"] = "s".into());
+    let others = pack.path().join("baselines/embedded").join(copy);
+    let before = snapshot(&others);
+    std::thread::sleep(Duration::from_millis(20));
+    let updated = pack.run(&["update-baselines", "--quiet", "--dashboard", OVERVIEW]);
+    assert_eq!(code(&updated), 0, "{}", explain(&updated));
+    assert!(stdout(&updated).contains("changed  baselines/embedded/meshkit-fleet-overview/all/10-"), "{}", stdout(&updated));
+    assert_eq!(snapshot(&others), before, "the other dashboard's files are byte-identical with the same mtimes");
+}
+
+#[test]
+fn a_missing_baseline_fails_with_the_command_that_approves_it() {
+    let pack = TempPack::new();
+    let missing = pack.path().join("baselines/embedded").join(OVERVIEW).join("all/4-replication.png");
+    std::fs::remove_file(&missing).unwrap();
+    let (output, report) = pack.check(&[]);
+    assert_eq!(code(&output), 1, "{}", explain(&output));
+    assert_eq!(statuses(&report).iter().filter(|(s, _, _)| s == "missing").collect::<Vec<_>>(), [&("missing".to_string(), Some(4), "all".to_string())]);
+    assert!(stdout(&output).contains(&format!("update-baselines --dashboard {OVERVIEW} --panel 4")), "{}", explain(&output));
+}
+
+#[test]
+fn orphans_are_reported_and_pruned() {
+    let pack = TempPack::new();
+    let orphan = pack.path().join("baselines/embedded").join(OVERVIEW).join("all/99-removed-panel.png");
+    std::fs::copy(pack.path().join("baselines/embedded").join(OVERVIEW).join("all/4-replication.png"), &orphan).unwrap();
+    let (output, report) = pack.check(&[]);
+    assert_eq!(code(&output), 0, "orphans alone do not fail: {}", explain(&output));
+    assert_eq!(report["orphans"][0]["baseline"], format!("baselines/embedded/{OVERVIEW}/all/99-removed-panel.png"));
+    assert!(stdout(&output).contains("ORPHAN"), "{}", explain(&output));
+    let pruned = pack.run(&["update-baselines", "--quiet", "--prune"]);
+    assert_eq!(code(&pruned), 0, "{}", explain(&pruned));
+    assert!(!orphan.exists() && stdout(&pruned).contains("removed  baselines/embedded/meshkit-fleet-overview/all/99-removed-panel.png"));
+}
+
+#[test]
+fn shards_cover_every_capture_once_and_merge_into_one_report() {
+    let pack = TempPack::new();
+    let mut dirs = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let dir = pack.path().join(format!("shard-{}", &shard[..1]));
+        let output = pack.run(&["check", "--quiet", "--shard", shard, "--report-dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&output), 0, "shard {shard}: {}", explain(&output));
+        dirs.push(dir);
+    }
+    let views = |dir: &Path| -> BTreeSet<String> {
+        let report: Value = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+        statuses(&report).into_iter().map(|(_, _, view)| view).collect()
+    };
+    assert!(views(&dirs[0]).is_disjoint(&views(&dirs[1])), "no view is rendered by both shards");
+    let merged = pack.path().join("merged");
+    let output = pack.run(&["merge-reports", dirs[0].to_str().unwrap(), dirs[1].to_str().unwrap(), "--out", merged.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", explain(&output));
+    let report: Value = serde_json::from_slice(&std::fs::read(merged.join("report.json")).unwrap()).unwrap();
+    assert_eq!(statuses(&report).len(), 28, "every capture of both views once");
+    assert!(merged.join("index.html").is_file() && merged.join("junit.xml").is_file());
+}
+
+#[test]
+fn bad_inputs_exit_2_with_the_location() {
+    let pack = TempPack::new();
+    std::fs::write(pack.path().join("meshkit-obs.toml"), "[compare]\nthreshold = 2.0\n").unwrap();
+    let output = pack.run(&["check", "--quiet"]);
+    assert_eq!(code(&output), 2, "{}", explain(&output));
+    assert!(stderr(&output).contains("meshkit-obs.toml:2:13: compare.threshold = 2 is out of range"), "{}", explain(&output));
+
+    let pack = TempPack::new();
+    let baseline = pack.path().join("baselines/embedded").join(OVERVIEW).join("all/2-gossip.png");
+    std::fs::write(&baseline, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let output = pack.run(&["check", "--quiet"]);
+    assert_eq!(code(&output), 2, "{}", explain(&output));
+    assert!(stderr(&output).contains(&format!("baselines/embedded/{OVERVIEW}/all/2-gossip.png: not a readable PNG")), "{}", explain(&output));
+
+    let pack = TempPack::new();
+    std::fs::write(pack.dashboard_file(OVERVIEW), "{\n  \"uid\": ").unwrap();
+    let output = pack.run(&["check", "--quiet"]);
+    assert_eq!(code(&output), 2, "{}", explain(&output));
+    assert!(stderr(&output).contains(&format!("{OVERVIEW}.json:2:")) && stderr(&output).contains("not valid JSON"), "{}", explain(&output));
+}
+
+#[test]
+fn a_missing_chromium_exits_2_with_the_install_hint() {
+    let pack = TempPack::new();
+    let output = pack.command(&["check", "--quiet"]).env("MESHKIT_OBS_CHROMIUM", "/nonexistent/chromium").output().unwrap();
+    assert_eq!(code(&output), 2, "{}", explain(&output));
+    assert!(stderr(&output).contains("Chromium at /nonexistent/chromium not found") && stderr(&output).contains("apt-get install -y chromium"), "{}", explain(&output));
+}
+
+/// Processes whose parent is `pid`: (pid, command name).
+fn children(pid: u32) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { continue };
+        // comm is in parentheses and may hold spaces; the fields after it are space-separated.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let rest: Vec<&str> = stat[close + 2..].split(' ').collect();
+        if rest.get(1).and_then(|p| p.parse::<u32>().ok()) == Some(pid) {
+            found.push((child, stat[open + 1..close].to_string()));
+        }
+    }
+    found
+}
+
+/// Members of process group `pgid` that are still alive (zombies excluded).
+fn group_members(pgid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let Some(close) = stat.rfind(')') else { continue };
+        let rest: Vec<&str> = stat[close + 2..].split(' ').collect();
+        if rest.first() != Some(&"Z") && rest.get(2).and_then(|p| p.parse::<u32>().ok()) == Some(pgid) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
+    let pack = TempPack::new();
+    let mut child = pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap();
+    let pid = child.id();
+    let stderr_pipe = child.stderr.take().unwrap();
+    let lines = std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        let mut seen = Vec::new();
+        for line in std::io::BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+            seen.push(line);
+        }
+        seen
+    });
+    // Wait for the render to start: both Chromium and Prometheus are children by then.
+    let started = Instant::now();
+    let (chromium, prometheus) = loop {
+        let kids = children(pid);
+        let find = |name: &str| kids.iter().find(|(_, comm)| comm.starts_with(name)).map(|(p, _)| *p);
+        if let (Some(c), Some(p)) = (find("chromium"), find("prometheus")) {
+            break (c, p);
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "chromium and prometheus never both ran under {pid}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    unsafe {
+        libc::kill(chromium as i32, libc::SIGKILL);
+    }
+    let killed = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(killed.elapsed() < Duration::from_secs(15), "check did not end within 15 s of Chromium's death");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let lines = lines.join().unwrap().join("\n");
+    assert_eq!(status.code(), Some(2), "{lines}");
+    assert!(lines.contains("Chromium exited during the run") || lines.contains("Chromium"), "the error names Chromium:\n{lines}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
+    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
+}
+
+#[test]
+fn an_update_killed_mid_write_leaves_every_baseline_old_or_new() {
+    let pack = TempPack::new();
+    pack.edit_dashboard(OVERVIEW, |d| {
+        for p in d["panels"].as_array_mut().unwrap() {
+            p["title"] = format!("{} ", p["title"].as_str().unwrap()).into();
+            p["transparent"] = true.into();
+        }
+    });
+    let dir = pack.path().join("baselines");
+    let before = snapshot(&dir);
+    let mut child = pack.command(&["update-baselines", "--quiet"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    // Kill as soon as the first baseline has been replaced: the rest are being written.
+    let started = Instant::now();
+    loop {
+        let now = snapshot(&dir);
+        if now.len() != before.len() || now.iter().zip(&before).any(|(a, b)| a.2 != b.2) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120) && child.try_wait().unwrap().is_none(), "no baseline was ever replaced");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after = snapshot(&dir);
+    for (path, bytes, _) in after.iter().filter(|(p, _, _)| p.extension().is_some_and(|e| e == "png")) {
+        let old = before.iter().find(|(p, _, _)| p == path).map(|(_, b, _)| b);
+        assert!(image_decodes(bytes) || old == Some(bytes), "{} is neither the old baseline nor a whole new PNG", path.display());
+    }
+    // A later run cleans up whatever temporary files the kill left and finishes the job.
+    let finished = pack.run(&["update-baselines", "--quiet"]);
+    assert_eq!(code(&finished), 0, "{}", explain(&finished));
+    let names: Vec<String> = snapshot(&dir).iter().map(|(p, _, _)| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "no temporary file is left: {names:?}");
+}
+
+/// A PNG is whole when it ends with the IEND chunk (and its CRC).
+fn image_decodes(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 12 && &bytes[bytes.len() - 8..bytes.len() - 4] == b"IEND"
+}
