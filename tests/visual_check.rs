@@ -87,7 +87,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn panel<'a>(dashboard: &'a mut Value, id: u64) -> &'a mut Value {
+fn panel(dashboard: &mut Value, id: u64) -> &mut Value {
     dashboard["panels"].as_array_mut().unwrap().iter_mut().find(|p| p["id"] == id).unwrap()
 }
 
@@ -143,7 +143,8 @@ fn the_pack_matches_its_baselines_ten_times_in_a_row() {
 
 #[test]
 fn a_changed_threshold_colour_unit_or_legend_fails_exactly_that_panel() {
-    let cases: [(u64, fn(&mut Value)); 3] = [
+    type Edit = fn(&mut Value);
+    let cases: [(u64, Edit); 3] = [
         (10, |p| p["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["color"] = "purple".into()),
         (12, |p| p["fieldConfig"]["defaults"]["unit"] = "s".into()),
         (11, |p| p["options"]["legend"]["placement"] = "right".into()),

@@ -19,11 +19,14 @@ struct Buffer {
     values: Values,
 }
 
+/// A series' identity inside its family: series name (with suffix) and sorted labels.
+type SeriesKey = (String, Vec<(String, String)>);
+
 pub struct Registry<'a> {
     catalogue: &'a Catalogue,
     world: &'a World<'a>,
     /// family name -> (series name, labels) -> buffer
-    families: BTreeMap<String, BTreeMap<(String, Vec<(String, String)>), Buffer>>,
+    families: BTreeMap<String, BTreeMap<SeriesKey, Buffer>>,
     problems: Vec<String>,
 }
 
