@@ -299,6 +299,29 @@ fn a_missing_chromium_exits_2_with_the_install_hint() {
     assert!(stderr(&output).contains("Chromium at /nonexistent/chromium not found") && stderr(&output).contains("apt-get install -y chromium"), "{}", explain(&output));
 }
 
+/// A child that is killed when a failed assertion unwinds past it.
+struct KillOnDrop(std::process::Child);
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Processes whose parent is `pid`: (pid, command name).
 fn children(pid: u32) -> Vec<(u32, String)> {
     let mut found = Vec::new();
@@ -333,7 +356,7 @@ fn group_members(pgid: u32) -> Vec<u32> {
 #[test]
 fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
     let pack = TempPack::new();
-    let mut child = pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap();
+    let mut child = KillOnDrop(pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap());
     let pid = child.id();
     let stderr_pipe = child.stderr.take().unwrap();
     let lines = std::thread::spawn(move || {
@@ -386,7 +409,7 @@ fn an_update_killed_mid_write_leaves_every_baseline_old_or_new() {
     });
     let dir = pack.path().join("baselines");
     let before = snapshot(&dir);
-    let mut child = pack.command(&["update-baselines", "--quiet"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = KillOnDrop(pack.command(&["update-baselines", "--quiet"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
     // Kill as soon as the first baseline has been replaced: the rest are being written.
     let started = Instant::now();
     loop {

@@ -218,7 +218,7 @@ fn print(report: &RunReport, dir: &Path, format: Format) -> anyhow::Result<Outco
             for c in report.failures() {
                 let what = c.panel_id.map_or_else(|| "whole dashboard".to_string(), |id| format!("panel {id} {:?}", c.panel_title));
                 let diff = c.diff.as_ref().map(|d| format!("\n      diff: {}", dir.join(d).display())).unwrap_or_default();
-                println!("FAIL {}/{} {what}: {:?}: {}{diff}", c.dashboard_uid, c.view, c.status, c.message);
+                println!("FAIL {}/{} {what}: {}: {}{diff}", c.dashboard_uid, c.view, c.status.as_str(), c.message);
             }
             for o in &report.orphans {
                 println!("ORPHAN {} (no panel uses it; `{}` removes it)", o.baseline, o.prune_command);

@@ -24,6 +24,8 @@ struct Changes {
     removed: Vec<String>,
     unchanged: usize,
     refused: Vec<String>,
+    /// Baselines no capture uses, kept because --prune was not given.
+    orphans: Vec<String>,
 }
 
 pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
@@ -49,12 +51,14 @@ pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: b
             approve(&store, &shot, &path, existing, &mut changes)?;
         }
     }
-    if prune {
-        let uids = plan.uids();
-        let scope = (!plan.whole_pack).then_some(uids.as_slice());
-        for orphan in store.orphans(scope, &used) {
+    let uids = plan.uids();
+    let scope = (!plan.whole_pack).then_some(uids.as_slice());
+    for orphan in store.orphans(scope, &used) {
+        if prune {
             store.remove(&orphan)?;
             changes.removed.push(store.display(&orphan));
+        } else {
+            changes.orphans.push(store.display(&orphan));
         }
     }
     print_summary(&changes, prune);
@@ -113,6 +117,9 @@ fn print_summary(changes: &Changes, prune: bool) {
     }
     for refused in &changes.refused {
         println!("  refused  {refused}");
+    }
+    for orphan in &changes.orphans {
+        println!("   orphan  {orphan} (no panel uses it; --prune removes it)");
     }
     let pruned = if prune { format!(", {} removed", changes.removed.len()) } else { String::new() };
     progress(&format!(
