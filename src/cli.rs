@@ -231,6 +231,11 @@ pub enum Format {
 
 /// Runs the parsed command line; Ctrl-C and SIGTERM make the command return and clean up.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    // `diff` is often run once per image pair by scripts: it skips building the async runtime.
+    if let Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } = cli.command {
+        let settings = crate::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
+        return commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
@@ -250,10 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::Check { render, shard, report_dir, format } => commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await,
             Command::UpdateBaselines { render, panels, prune } => commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await,
             Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),
-            Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } => {
-                let settings = crate::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
-                commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json)
-            }
+            Command::Diff { .. } => unreachable!("diff runs before the runtime is built"),
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
         }
     })

@@ -438,3 +438,23 @@ fn an_update_killed_mid_write_leaves_every_baseline_old_or_new() {
 fn image_decodes(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 12 && &bytes[bytes.len() - 8..bytes.len() - 4] == b"IEND"
 }
+
+#[test]
+fn diff_compares_two_files_and_names_a_corrupt_one() {
+    let fixtures = pack_root().join("tests/fixtures/compare");
+    let run = |a: &str, b: &str, extra: &[&str]| Command::new(BIN).arg("diff").arg(fixtures.join(a)).arg(fixtures.join(b)).args(extra).output().unwrap();
+    let same = run("base.png", "base_reencoded.png", &[]);
+    assert_eq!(code(&same), 0, "{}", explain(&same));
+    let out = tempfile::tempdir().unwrap();
+    let diff_png = out.path().join("diff.png");
+    let changed = run("base.png", "one_pixel.png", &["--json", "--diff-out", diff_png.to_str().unwrap()]);
+    assert_eq!(code(&changed), 1, "{}", explain(&changed));
+    let result: Value = serde_json::from_str(&stdout(&changed)).unwrap();
+    assert_eq!(result["diff_pixels"], 1, "{result}");
+    assert!(diff_png.is_file(), "the diff image is written");
+    let budget = run("base.png", "one_pixel.png", &["--max-diff-pixels", "1"]);
+    assert_eq!(code(&budget), 0, "within a budget of one pixel: {}", explain(&budget));
+    let corrupt = run("base.png", "truncated.png", &[]);
+    assert_eq!(code(&corrupt), 2, "{}", explain(&corrupt));
+    assert!(stderr(&corrupt).contains("truncated.png: not a readable PNG"), "{}", explain(&corrupt));
+}
