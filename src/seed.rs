@@ -199,11 +199,15 @@ async fn backfill_rules(request: &SeedRequest<'_>, groups: Vec<serde_json::Value
     let mut runs = tokio::task::JoinSet::new();
     let mut outs = Vec::new();
     for (index, shard) in shards.iter().enumerate() {
-        let rules_file = staging.join(format!("recording-{index}.rules.json"));
-        std::fs::write(&rules_file, shard).context("writing the recording rules for backfill")?;
+        // promtool evaluates a group at an offset within the interval hashed from the group's
+        // name and its file path as given: a relative name, the same in every run, keeps the
+        // recorded timestamps (and so every dashboard pixel) identical from seed to seed.
+        let rules_file = format!("recording-{index}.rules.json");
+        std::fs::write(staging.join(&rules_file), shard).context("writing the recording rules for backfill")?;
         let out = staging.join(format!("rules-blocks-{index}"));
         let mut command = Command::new(promtool);
         command
+            .current_dir(staging)
             .args(["tsdb", "create-blocks-from", "rules"])
             .arg(format!("--url={}", server.url))
             .arg(format!("--start={}", request.scenario.start))

@@ -163,3 +163,38 @@ fn a_stale_metrics_page_is_reported_with_exit_1() {
     assert!(write.status.success());
     assert_eq!(common::run_tool(&["metrics-doc", "--check", "--pack", pack_arg], &[]).status.code(), Some(0));
 }
+
+/// (series, timestamp) of every recorded sample in a seeded TSDB, read with `promtool tsdb dump`
+/// from a copy (dump wants a WAL folder and must not touch the cache).
+fn recorded_instants(data_dir: &str) -> std::collections::BTreeSet<(String, String)> {
+    let copy = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp").arg("-a").arg(format!("{data_dir}/.")).arg(copy.path()).status().unwrap();
+    assert!(status.success());
+    std::fs::create_dir_all(copy.path().join("wal")).unwrap();
+    let dump = std::process::Command::new("promtool").args(["tsdb", "dump", "--match", "{__name__=~\".+:.+\"}"]).arg(copy.path()).output().unwrap();
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    String::from_utf8_lossy(&dump.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (series, rest) = line.rsplit_once("} ")?;
+            let timestamp = rest.split_whitespace().last()?;
+            Some((series.to_string(), timestamp.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn two_cold_seeds_record_the_rules_at_the_same_instants() {
+    // promtool offsets a rule group's evaluations by a hash of the rule file's path; a path that
+    // differed per run once moved every recorded sample and with it dashboard pixels.
+    let mut instants = Vec::new();
+    for _ in 0..2 {
+        let cache = tempfile::tempdir().unwrap();
+        let output = common::run_tool(&["seed", "--json", "--cache-dir", cache.path().to_str().unwrap()], &[]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        let summary: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+        instants.push(recorded_instants(summary["data_dir"].as_str().unwrap()));
+    }
+    assert!(instants[0].len() > 100_000, "{} recorded samples", instants[0].len());
+    assert!(instants[0] == instants[1], "recorded samples sit at other instants in the second seed");
+}
