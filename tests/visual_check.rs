@@ -237,10 +237,11 @@ fn orphans_are_reported_and_pruned() {
     let pack = TempPack::new();
     let orphan = pack.path().join("baselines/embedded").join(OVERVIEW).join("all/99-removed-panel.png");
     std::fs::copy(pack.path().join("baselines/embedded").join(OVERVIEW).join("all/4-replication.png"), &orphan).unwrap();
-    let (output, report) = pack.check(&[]);
+    let (output, report) = pack.check(&["--format", "json"]);
     assert_eq!(code(&output), 0, "orphans alone do not fail: {}", explain(&output));
     assert_eq!(report["orphans"][0]["baseline"], format!("baselines/embedded/{OVERVIEW}/all/99-removed-panel.png"));
-    assert!(stdout(&output).contains("ORPHAN"), "{}", explain(&output));
+    let printed: Value = serde_json::from_str(&stdout(&output)).expect("--format json prints the report");
+    assert_eq!(printed["orphans"], report["orphans"], "stdout carries the same report as report.json");
     let pruned = pack.run(&["update-baselines", "--quiet", "--prune"]);
     assert_eq!(code(&pruned), 0, "{}", explain(&pruned));
     assert!(!orphan.exists() && stdout(&pruned).contains("removed  baselines/embedded/meshkit-fleet-overview/all/99-removed-panel.png"));
