@@ -3,7 +3,7 @@
 //! view in a few tabs with a progress bar, and stop everything again, also on Ctrl-C or when a
 //! child dies.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+use crate::baselines::Store;
 use crate::browser::{self, Chromium};
 use crate::commands::{load, progress};
 use crate::cli::{PackArgs, ScenarioArgs};
@@ -71,6 +72,22 @@ impl Plan {
 
     pub fn uids(&self) -> Vec<String> {
         self.dashboards.iter().map(|d| d.uid.clone()).collect()
+    }
+
+    /// Baselines under the plan's dashboards (under every dashboard when no filter narrowed the
+    /// run) that no capture of any view would use, whatever the shard.
+    pub fn orphans(&self, store: &Store) -> Vec<PathBuf> {
+        let mut used = BTreeSet::new();
+        for dashboard in &self.dashboards {
+            for view in self.config.views(&dashboard.uid) {
+                for panel in std::iter::once(None).chain(dashboard.panels.iter().map(Some)) {
+                    let path = store.path(&dashboard.uid, &view.name, panel);
+                    used.insert(store.find(&path, panel).unwrap_or(path));
+                }
+            }
+        }
+        let uids = self.uids();
+        store.orphans((!self.whole_pack).then_some(uids.as_slice()), &used)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -114,8 +114,6 @@ pub struct View {
 /// The parsed and validated config.
 #[derive(Debug)]
 pub struct Config {
-    /// The file it came from, if any.
-    pub path: Option<PathBuf>,
     pub render: RenderSettings,
     compare: RawCompare,
     default_views: Vec<View>,
@@ -146,7 +144,7 @@ impl Config {
             None => {
                 let default = pack.join(FILE_NAME);
                 if !default.exists() {
-                    return Ok(Config::from_raw(None, RawConfig::default()));
+                    return Ok(Config::from_raw(RawConfig::default()));
                 }
                 default
             }
@@ -164,17 +162,17 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|err| located(err.span(), &format!("{}; fix: see the settings documented in docs/visual-checks.md", err.message().trim())))?;
         validate(&raw, dashboards).map_err(|(span, message)| located(Some(span), &message))?;
-        Ok(Config::from_raw(Some(path.to_path_buf()), raw))
+        Ok(Config::from_raw(raw))
     }
 
-    fn from_raw(path: Option<PathBuf>, raw: RawConfig) -> Config {
-        let render = RenderSettings {
-            width: raw.render.width.map_or(1600, Spanned::into_inner),
-            height: raw.render.height.map_or(900, Spanned::into_inner),
-            ready_timeout: std::time::Duration::from_secs(raw.render.ready_timeout_seconds.map_or(60, Spanned::into_inner)),
-            theme: raw.render.theme.map_or_else(|| "dark".to_string(), Spanned::into_inner),
-            pages: raw.render.pages.map_or(2, Spanned::into_inner),
-        };
+    fn from_raw(raw: RawConfig) -> Config {
+        let mut render = RenderSettings::default();
+        let r = raw.render;
+        render.width = r.width.map_or(render.width, Spanned::into_inner);
+        render.height = r.height.map_or(render.height, Spanned::into_inner);
+        render.ready_timeout = r.ready_timeout_seconds.map_or(render.ready_timeout, |s| std::time::Duration::from_secs(s.into_inner()));
+        render.theme = r.theme.map_or(render.theme, Spanned::into_inner);
+        render.pages = r.pages.map_or(render.pages, Spanned::into_inner);
         let default_views = views(&raw.views);
         let dashboards = raw
             .dashboards
@@ -184,7 +182,7 @@ impl Config {
                 (uid.into_inner(), DashboardSettings { compare: d.compare, views: d.views.as_ref().map(views), panels })
             })
             .collect();
-        Config { path, render, compare: raw.compare, default_views, dashboards }
+        Config { render, compare: raw.compare, default_views, dashboards }
     }
 
     /// The views to render `uid` in: its own, else the pack's, else one view with the
@@ -205,16 +203,10 @@ impl Config {
     /// whole-dashboard image, a panel's regions to the panel's image (the caller also moves them
     /// into the dashboard image with `panel_ignores`).
     pub fn compare_settings(&self, uid: &str, panel: Option<u32>) -> compare::Settings {
-        let dashboard = self.dashboards.get(uid);
-        let mut levels = vec![&self.compare];
-        if let Some(d) = dashboard {
-            levels.push(&d.compare);
-            if let Some(p) = panel.and_then(|id| d.panels.get(&id)) {
-                levels.push(p);
-            }
-        }
+        let dashboard = self.dashboards.get(uid).map(|d| &d.compare);
+        let panel_level = panel.and_then(|id| self.panel(uid, id));
         let mut settings = compare::Settings::default();
-        for level in levels {
+        for level in [Some(&self.compare), dashboard, panel_level].into_iter().flatten() {
             if let Some(threshold) = &level.threshold {
                 settings.threshold = *threshold.get_ref();
             }
@@ -225,19 +217,18 @@ impl Config {
                 settings.detect_antialiasing = aa;
             }
         }
-        let ignore_levels = match (panel, dashboard) {
-            (Some(id), Some(d)) => d.panels.get(&id).into_iter().collect(),
-            (Some(_), None) => vec![],
-            (None, Some(d)) => vec![&self.compare, &d.compare],
-            (None, None) => vec![&self.compare],
-        };
-        settings.ignore = ignore_levels.iter().flat_map(|level| level.ignore.iter().map(|r| *r.get_ref())).collect();
+        let ignore_levels = if panel.is_some() { vec![panel_level] } else { vec![Some(&self.compare), dashboard] };
+        settings.ignore = ignore_levels.into_iter().flatten().flat_map(|level| level.ignore.iter().map(|r| *r.get_ref())).collect();
         settings
+    }
+
+    fn panel(&self, uid: &str, id: u32) -> Option<&RawCompare> {
+        self.dashboards.get(uid).and_then(|d| d.panels.get(&id))
     }
 
     /// Ignore regions set on panels of `uid`, for moving into the whole-dashboard image.
     pub fn panel_ignores(&self, uid: &str, panel: u32) -> Vec<Rect> {
-        self.dashboards.get(uid).and_then(|d| d.panels.get(&panel)).map(|p| p.ignore.iter().map(|r| *r.get_ref()).collect()).unwrap_or_default()
+        self.panel(uid, panel).map(|p| p.ignore.iter().map(|r| *r.get_ref()).collect()).unwrap_or_default()
     }
 }
 

@@ -5,7 +5,6 @@
 //! Never writes into `baselines/`. The report folder is built beside its final place and
 //! swapped in whole, so a reader never sees half of one run and half of another.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -154,23 +153,9 @@ fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &s
     Ok(capture)
 }
 
-/// Every baseline under the checked dashboards that no capture of any view (of any shard)
-/// would use.
+/// The plan's orphaned baselines, with the command that removes them.
 fn orphans(plan: &Plan, store: &Store, approve: &str) -> Vec<Orphan> {
-    let mut used = BTreeSet::new();
-    for dashboard in &plan.dashboards {
-        for view in plan.config.views(&dashboard.uid) {
-            let panels = std::iter::once(None).chain(dashboard.panels.iter().map(Some));
-            for panel in panels {
-                let path = store.path(&dashboard.uid, &view.name, panel);
-                used.insert(store.find(&path, panel).unwrap_or(path));
-            }
-        }
-    }
-    let uids = plan.uids();
-    let scope = (!plan.whole_pack).then_some(uids.as_slice());
-    store
-        .orphans(scope, &used)
+    plan.orphans(store)
         .into_iter()
         .map(|path| {
             let (uid, view) = store.owner(&path);

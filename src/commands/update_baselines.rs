@@ -4,7 +4,6 @@
 //! --dashboard/--panel filter is touched, a panel the page reported a problem for is never
 //! approved, and --prune removes baselines no panel uses any more.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::baselines::{Store, EMBEDDED};
@@ -39,21 +38,17 @@ pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: b
     let (rendered, _) = capture::render_all(pack, &plan, request).await?;
 
     let mut changes = Changes::default();
-    let mut used = BTreeSet::new();
     for view in &rendered {
         for shot in capture::shots(&plan, view) {
             let path = store.path(shot.uid, shot.view, shot.panel);
             let existing = store.find(&path, shot.panel);
-            used.insert(existing.clone().unwrap_or_else(|| path.clone()));
             if !panels.is_empty() && !panels.contains(&shot.selector()) {
                 continue;
             }
             approve(&store, &shot, &path, existing, &mut changes)?;
         }
     }
-    let uids = plan.uids();
-    let scope = (!plan.whole_pack).then_some(uids.as_slice());
-    for orphan in store.orphans(scope, &used) {
+    for orphan in plan.orphans(&store) {
         if prune {
             store.remove(&orphan)?;
             changes.removed.push(store.display(&orphan));
