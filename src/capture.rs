@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::IsTerminal as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -93,16 +93,19 @@ impl Plan {
 
 /// Reads and validates the dashboards and the config, and lists the views to render.
 pub fn plan(pack: &PackArgs, request: &Request) -> Result<Plan, ToolError> {
-    let all = dashboards::discover(&pack.pack.join("dashboards"))?;
+    let all = dashboards::discover(&pack.pack)?;
     if all.is_empty() {
-        return Err(ToolError::InvalidInput(format!("{}: no dashboards (*.json) to render; fix: add dashboards or pass --pack", pack.pack.join("dashboards").display())));
+        return Err(ToolError::InvalidInput(format!(
+            "{}: the dashboard providers deliver no dashboards (*.json) to render; fix: add dashboards under their paths or pass --pack",
+            pack.pack.join(crate::provisioning::PROVIDERS_DIR).display()
+        )));
     }
     let facts: Vec<DashboardFacts<'_>> = all.iter().map(|d| DashboardFacts { uid: &d.uid, panel_ids: d.panels.iter().map(|p| p.id).collect(), variables: d.variables.clone() }).collect();
     let config = Config::load(&pack.pack, request.config.as_deref(), &facts)?;
     for uid in &request.dashboards {
         if !all.iter().any(|d| &d.uid == uid) {
             let known: Vec<&str> = all.iter().map(|d| d.uid.as_str()).collect();
-            return Err(ToolError::InvalidInput(format!("--dashboard {uid}: no such dashboard in {}; fix: use one of {}", pack.pack.join("dashboards").display(), known.join(", "))));
+            return Err(ToolError::InvalidInput(format!("--dashboard {uid}: the provisioning files provide no such dashboard; fix: use one of {}", known.join(", "))));
         }
     }
     let whole_pack = request.dashboards.is_empty();
@@ -161,7 +164,7 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     };
     let viewer_url = format!("http://{}/", listener.local_addr()?);
     let (stop_web, web_stopped) = tokio::sync::oneshot::channel::<()>();
-    let site = web::Site { viewer_dir, dashboard_dirs: vec![pack.pack.join("dashboards")], prometheus: prometheus.url.clone() };
+    let site = web::Site { viewer_dir, dashboard_dirs: plan.dashboards.iter().filter_map(|d| d.file.parent().map(Path::to_path_buf)).collect::<BTreeSet<_>>().into_iter().collect(), prometheus: prometheus.url.clone() };
     let mut web_task = tokio::spawn(web::serve(listener, site, async move {
         let _ = web_stopped.await;
     }));

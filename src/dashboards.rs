@@ -1,6 +1,7 @@
-//! The pack's dashboards as the screenshot checks see them: uid, title, the panels that get a
-//! capture (rows expanded, as the viewer draws them) and the variable names, read strictly so a
-//! broken file stops the run with its location instead of silently missing from the check.
+//! The pack's dashboards as the screenshot checks see them: uid, title, folder, the panels that
+//! get a capture (rows expanded, as the viewer draws them) and the variable names, found through
+//! the provisioning files and read strictly so a broken file stops the run with its location
+//! instead of silently missing from the check.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,13 +9,15 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::exit::ToolError;
-use crate::fsutil::sorted_files;
+use crate::provisioning;
 
 #[derive(Debug, Clone)]
 pub struct Dashboard {
     pub uid: String,
     pub title: String,
     pub file: PathBuf,
+    /// The Grafana folder its provider places it in.
+    pub folder: String,
     /// Every drawn panel except rows, in file order.
     pub panels: Vec<Panel>,
     pub variables: Vec<String>,
@@ -26,17 +29,29 @@ pub struct Panel {
     pub title: String,
 }
 
-/// Reads every `*.json` in `dir`, sorted by uid. Fails on the first file that is not a usable
-/// dashboard, and on two files claiming one uid.
-pub fn discover(dir: &Path) -> Result<Vec<Dashboard>, ToolError> {
-    let files = sorted_files(dir, |name| name.ends_with(".json"))
-        .map_err(|err| ToolError::InvalidInput(format!("{}: cannot list dashboards: {err}; fix: create the folder or pass --pack", dir.display())))?;
+/// Every dashboard the pack's provisioning files deliver, sorted by uid. Fails on a provider
+/// whose path leads nowhere, on the first file that is not a usable dashboard, and on two files
+/// (or two providers) claiming one uid.
+pub fn discover(pack_root: &Path) -> Result<Vec<Dashboard>, ToolError> {
+    let provisioning = provisioning::load(pack_root)?;
+    if let Some((provider, why)) = provisioning.path_problems(pack_root).into_iter().next() {
+        return Err(ToolError::InvalidInput(format!(
+            "{}:{}:{}: provider `{}`: {why}; fix: point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)",
+            provider.file.display(),
+            provider.path.at.line,
+            provider.path.at.column,
+            provider.name.value,
+            provisioning::DASHBOARDS_DIR_VAR
+        )));
+    }
     let mut by_uid: BTreeMap<String, Dashboard> = BTreeMap::new();
-    for file in files {
-        let dashboard = read(&file)?;
+    for provided in provisioning.provided_files(pack_root) {
+        let mut dashboard = read(&provided.file)?;
+        dashboard.folder = provisioning.providers[provided.provider].folder_title().to_string();
+        let file = provided.file;
         if let Some(other) = by_uid.get(&dashboard.uid) {
             return Err(ToolError::InvalidInput(format!(
-                "{}: uid {:?} is also the uid of {}; fix: give every dashboard its own uid (the file stem)",
+                "{}: uid {:?} is also the uid of {} (both provisioned); fix: give every dashboard its own uid (the file stem) and provision each file once",
                 file.display(),
                 dashboard.uid,
                 other.file.display()
@@ -66,7 +81,7 @@ pub fn read(file: &Path) -> Result<Dashboard, ToolError> {
         panels.push(Panel { id, title: panel["title"].as_str().unwrap_or("").to_string() });
     }
     let variables = model["templating"]["list"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
-    Ok(Dashboard { uid, title, file: file.to_path_buf(), panels, variables })
+    Ok(Dashboard { uid, title, file: file.to_path_buf(), folder: String::new(), panels, variables })
 }
 
 /// (JSON pointer, panel) of every non-row panel, including those inside rows.
@@ -112,29 +127,43 @@ mod tests {
         path
     }
 
+    /// A pack whose one provider delivers `dashboards/`; returns (pack, dashboards folder).
+    fn provisioned_pack() -> (tempfile::TempDir, PathBuf) {
+        let pack = tempfile::tempdir().unwrap();
+        let providers = pack.path().join(provisioning::PROVIDERS_DIR);
+        std::fs::create_dir_all(&providers).unwrap();
+        write(&providers, "p.yaml", "apiVersion: 1\nproviders:\n  - name: all\n    folder: Team\n    options: {path: $MESHKIT_DASHBOARDS_DIR/team}\n");
+        let dir = pack.path().join("dashboards/team");
+        std::fs::create_dir_all(&dir).unwrap();
+        (pack, dir)
+    }
+
     #[test]
     fn rows_are_expanded_and_rows_themselves_are_not_captured() {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.json", r#"{"uid":"a","title":"A","templating":{"list":[{"name":"cluster"}]},"panels":[
+        let (pack, dir) = provisioned_pack();
+        write(&dir, "a.json", r#"{"uid":"a","title":"A","templating":{"list":[{"name":"cluster"}]},"panels":[
             {"id":1,"type":"stat","title":"Up"},{"id":2,"type":"row","title":"More","collapsed":true,"panels":[{"id":3,"type":"timeseries","title":"Lag p99 ($cluster)"}]}]}"#);
-        let found = discover(dir.path()).unwrap();
+        write(pack.path().join("dashboards").as_path(), "unprovisioned.json", r#"{"uid":"u","panels":[]}"#);
+        let found = discover(pack.path()).unwrap();
+        assert_eq!(found.len(), 1, "only what a provider delivers");
+        assert_eq!(found[0].folder, "Team");
         assert_eq!(found[0].panels.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 3]);
         assert_eq!(found[0].variables, ["cluster"]);
     }
 
     #[test]
     fn broken_files_are_located() {
-        let dir = tempfile::tempdir().unwrap();
-        let bad = write(dir.path(), "bad.json", "{\n  \"uid\": \"x\",\n  \"panels\": [,]\n}");
+        let (pack, dir) = provisioned_pack();
+        let bad = write(&dir, "bad.json", "{\n  \"uid\": \"x\",\n  \"panels\": [,]\n}");
         let err = read(&bad).unwrap_err().to_string();
         assert!(err.starts_with(&format!("{}:3:14: not valid JSON", bad.display())), "{err}");
-        let dup = write(dir.path(), "dup.json", r#"{"uid":"d","panels":[{"id":4,"type":"stat"},{"id":4,"type":"gauge"}]}"#);
+        let dup = write(&dir, "dup.json", r#"{"uid":"d","panels":[{"id":4,"type":"stat"},{"id":4,"type":"gauge"}]}"#);
         assert!(read(&dup).unwrap_err().to_string().contains("/panels/1/id: panel id 4 is also used at /panels/0"));
         std::fs::remove_file(bad).unwrap();
-        write(dir.path(), "twin.json", r#"{"uid":"d","panels":[]}"#);
+        write(&dir, "twin.json", r#"{"uid":"d","panels":[]}"#);
         std::fs::remove_file(dup).unwrap();
-        write(dir.path(), "dup2.json", r#"{"uid":"d","panels":[]}"#);
-        assert!(discover(dir.path()).unwrap_err().to_string().contains("uid \"d\" is also the uid of"));
+        write(&dir, "dup2.json", r#"{"uid":"d","panels":[]}"#);
+        assert!(discover(pack.path()).unwrap_err().to_string().contains("uid \"d\" is also the uid of"));
     }
 
     #[test]

@@ -11,6 +11,26 @@ pub fn sorted_files(dir: &Path, keep: impl Fn(&str) -> bool) -> std::io::Result<
     Ok(paths)
 }
 
+/// Files below `dir` (recursively, sorted) whose name `keep` accepts; nothing when `dir` is not a
+/// folder.
+pub fn files_below(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().and_then(|n| n.to_str()).is_some_and(&keep) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

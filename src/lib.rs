@@ -23,6 +23,7 @@ pub mod openmetrics;
 pub mod process;
 pub mod prometheus;
 pub mod promql;
+pub mod provisioning;
 pub mod render;
 pub mod report;
 pub mod rule_tests;

@@ -23,7 +23,7 @@ const MAX_BODY: usize = 1 << 20;
 pub struct Site {
     /// The built viewer (`viewer/dist`).
     pub viewer_dir: PathBuf,
-    /// Folders searched for `*.json` dashboards, in order.
+    /// Folders searched (recursively) for `*.json` dashboards, in order.
     pub dashboard_dirs: Vec<PathBuf>,
     /// Base URL of the Prometheus the proxy forwards to.
     pub prometheus: String,
@@ -118,7 +118,7 @@ async fn proxy(site: &Site, client: &reqwest::Client, request: Request) -> Respo
 fn dashboards(site: &Site) -> BTreeMap<String, (PathBuf, serde_json::Value)> {
     let mut found = BTreeMap::new();
     for dir in &site.dashboard_dirs {
-        for file in crate::fsutil::sorted_files(dir, |name| name.ends_with(".json")).unwrap_or_default() {
+        for file in crate::fsutil::files_below(dir, |name| name.ends_with(".json")) {
             let Some(dashboard) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else { continue };
             if let Some(uid) = dashboard["uid"].as_str() {
                 found.entry(uid.to_string()).or_insert((file, dashboard));

@@ -64,7 +64,7 @@ impl TempPack {
     }
 
     fn dashboard_file(&self, uid: &str) -> PathBuf {
-        self.path().join("dashboards").join(format!("{uid}.json"))
+        common::dashboard_file(self.path(), uid)
     }
 
     fn edit_dashboard(&self, uid: &str, edit: impl FnOnce(&mut Value)) {
