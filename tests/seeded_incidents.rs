@@ -8,10 +8,6 @@ use std::collections::BTreeMap;
 use common::{query_range, RangeSeries};
 use meshkit_obs::scenario::{self, Incident, IncidentKind, Scenario};
 
-fn reference() -> Scenario {
-    scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).expect("reference scenario loads")
-}
-
 fn incident(scenario: &Scenario, kind: IncidentKind) -> Incident {
     scenario.incidents.iter().find(|i| i.kind == kind).cloned().unwrap_or_else(|| panic!("reference has no {}", kind.name()))
 }
@@ -62,30 +58,10 @@ fn verify(scenario: &Scenario, check: &Check) -> Result<(), String> {
     }
 }
 
-fn names(scenario: &Scenario, incident: &Incident) -> BTreeMap<&'static str, String> {
-    let mut names = BTreeMap::new();
-    names.insert("cluster", scenario.clusters[incident.cluster].name.clone());
-    if let Some(ns) = incident.namespace {
-        names.insert("namespace", scenario.namespaces[ns].name.clone());
-    }
-    if let Some(node) = incident.node {
-        names.insert("node", scenario.nodes[node].id.clone());
-        let namespace = scenario.nodes[node].namespace;
-        names.entry("namespace").or_insert_with(|| scenario.namespaces[namespace].name.clone());
-    }
-    if let Some(scope) = &incident.scope {
-        names.insert("mesh_scope", scenario.scope_id(scope));
-    }
-    if let Some(shard) = incident.shard {
-        names.insert("shard_id", shard.to_string());
-    }
-    names
-}
-
 fn checks(scenario: &Scenario) -> Vec<Check> {
     use IncidentKind::*;
     let target = |kind: IncidentKind, keys: &[&'static str]| -> Vec<(&'static str, String)> {
-        let names = names(scenario, &incident(scenario, kind));
+        let names = common::incident_labels(scenario, &incident(scenario, kind));
         keys.iter().map(|k| (*k, names.get(k).cloned().unwrap_or_else(|| panic!("{} has no {k}", kind.name())))).collect()
     };
     let five = 300;
@@ -218,7 +194,7 @@ fn checks(scenario: &Scenario) -> Vec<Check> {
 
 #[test]
 fn every_incident_shows_where_and_when_the_scenario_says_and_nowhere_else() {
-    let scenario = reference();
+    let scenario = common::reference();
     let checks = checks(&scenario);
     let covered: std::collections::BTreeSet<&str> = checks.iter().map(|c| c.kind.name()).collect();
     for kind in scenario.incidents.iter().map(|i| i.kind.name()) {
@@ -230,7 +206,7 @@ fn every_incident_shows_where_and_when_the_scenario_says_and_nowhere_else() {
 
 #[test]
 fn a_drained_node_goes_draining_then_drained_then_active() {
-    let scenario = reference();
+    let scenario = common::reference();
     let drain = incident(&scenario, IncidentKind::Drain);
     let node = &scenario.nodes[drain.node.unwrap()].id;
     let state_at = |state: &str| -> Vec<i64> {
@@ -248,7 +224,7 @@ fn a_drained_node_goes_draining_then_drained_then_active() {
 
 #[test]
 fn one_series_of_each_module_has_data_inside_the_window() {
-    let scenario = reference();
+    let scenario = common::reference();
     let per_module = [
         "mesh_gossip_members_peers",
         "mesh_leadership_transitions_events_total",

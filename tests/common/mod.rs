@@ -194,3 +194,29 @@ pub fn dashboard_file(pack: &Path, uid: &str) -> PathBuf {
     }
     panic!("no dashboards/**/{name} in {}", pack.display());
 }
+
+/// The reference scenario, loaded as the seed loads it.
+pub fn reference() -> meshkit_obs::scenario::Scenario {
+    meshkit_obs::scenario::load(&pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).expect("reference scenario loads")
+}
+
+/// The series labels naming what an incident targets (cluster, namespace, node, scope, shard).
+pub fn incident_labels(scenario: &meshkit_obs::scenario::Scenario, incident: &meshkit_obs::scenario::Incident) -> std::collections::BTreeMap<&'static str, String> {
+    let mut names = std::collections::BTreeMap::new();
+    names.insert("cluster", scenario.clusters[incident.cluster].name.clone());
+    if let Some(ns) = incident.namespace {
+        names.insert("namespace", scenario.namespaces[ns].name.clone());
+    }
+    if let Some(node) = incident.node {
+        names.insert("node", scenario.nodes[node].id.clone());
+        let namespace = scenario.nodes[node].namespace;
+        names.entry("namespace").or_insert_with(|| scenario.namespaces[namespace].name.clone());
+    }
+    if let Some(scope) = &incident.scope {
+        names.insert("mesh_scope", scenario.scope_id(scope));
+    }
+    if let Some(shard) = incident.shard {
+        names.insert("shard_id", shard.to_string());
+    }
+    names
+}
