@@ -15,7 +15,7 @@ use crate::rules::{Position, Rule, RuleFile, RuleKind};
 pub const ALERT_PREFIX: &str = "MeshKit";
 const SEVERITIES: &[&str] = &["critical", "warning", "info"];
 /// Series Prometheus itself writes and rules may read.
-const BUILTIN_SERIES: &[&str] = &["ALERTS", "ALERTS_FOR_STATE"];
+pub const BUILTIN_SERIES: &[&str] = &["ALERTS", "ALERTS_FOR_STATE"];
 
 /// All rule-file findings of the pack. `all_files_read`: whether `files` are all the rule files
 /// (runbooks are orphans only when no unreadable file could hold their alert).
