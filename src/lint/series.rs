@@ -79,3 +79,36 @@ impl Series {
         self.names.values().any(|origin| matches!(origin, Origin::Stored { labels, .. } if labels.contains(label)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(series: &Series, query: &str) -> Option<Vec<String>> {
+        let selector = promql::reads(&promql::parse(query).unwrap()).selectors.remove(0);
+        series.labels(&selector).map(|l| l.into_iter().collect())
+    }
+
+    #[test]
+    fn recorded_series_carry_their_rules_output_labels() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let series = Series::new(&Catalogue::load(root).unwrap(), &crate::rules::load_all(root).unwrap());
+        // label_replace adds `namespace` to the aggregation's labels.
+        assert_eq!(labels(&series, "cluster_scope:mesh_leadership_leaders:sum").unwrap(), ["cluster", "mesh_scope", "mesh_scope_kind", "namespace"]);
+        // histogram_quantile drops `le`; a binary operation keeps the left side's labels.
+        assert_eq!(labels(&series, "cluster_namespace:mesh_gossip_rtt_ms:p95_5m").unwrap(), ["cluster", "namespace"]);
+        assert_eq!(labels(&series, "cluster_namespace:mesh_shards_owned:max_over_avg").unwrap(), ["cluster", "namespace"]);
+        assert_eq!(labels(&series, "cluster:mesh_nodes_quorum:count").unwrap(), ["cluster"]);
+        // Raw series: target labels, exporter labels and the metric's own.
+        let raw = labels(&series, "mesh_gossip_rtt_ms_milliseconds_bucket").unwrap();
+        assert!(["cluster", "namespace", "le", "otel_scope_name"].iter().all(|l| raw.iter().any(|r| r == l)), "{raw:?}");
+        assert!(labels(&series, "ALERTS").is_none());
+        let counters = |q: &str| {
+            let selector = promql::reads(&promql::parse(q).unwrap()).selectors.remove(0);
+            let all_counters = series.matching(&selector).all(|(_, o)| matches!(o, Origin::Stored { counter: true, .. }));
+            all_counters
+        };
+        assert!(counters(r#"{__name__=~".+_(total|count)"}"#));
+        assert!(!counters("mesh_gossip_members_peers") && !counters("cluster:mesh_nodes:count"));
+    }
+}
