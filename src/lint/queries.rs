@@ -9,7 +9,7 @@ use promql_parser::parser::{Expr, LabelModifier, VectorMatchCardinality};
 use promql_parser::util::{walk_expr, ExprVisitor};
 
 use super::series::{Origin, Series};
-use super::template::{self, RATE_INTERVAL_STANDIN};
+use super::template::{self, RANGE_STANDIN, RATE_INTERVAL_STANDIN};
 use crate::catalogue::Catalogue;
 use crate::promql::{self, Selector};
 
@@ -255,11 +255,13 @@ impl Checker<'_> {
             Expr::Subquery(subquery) => subquery.range,
             _ => return,
         };
-        if range != RATE_INTERVAL_STANDIN {
+        // increase(...[$__range]) is the total over the selected range: a range Grafana sets.
+        let over_selected_range = function == "increase" && range == RANGE_STANDIN;
+        if range != RATE_INTERVAL_STANDIN && !over_selected_range {
             self.problems.push(problem(
                 "target-rate-interval-rule",
                 format!("{function}() over a fixed range instead of $__rate_interval"),
-                "write [$__rate_interval]: it follows the scrape interval and the zoom, a fixed range aliases or goes empty",
+                "write [$__rate_interval] (increase may also total the selected range with [$__range]): a fixed range ignores the scrape interval and the zoom, so it aliases or goes empty",
             ));
         }
     }

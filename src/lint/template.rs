@@ -17,9 +17,10 @@ const BUILTINS: &[&str] = &[
     "__cell", "__url",
 ];
 
-/// `$__rate_interval` inside a range. An odd duration nobody writes by hand, so the
-/// `target-rate-interval-rule` check can tell it from a literal range after substitution.
+/// `$__rate_interval` and `$__range` inside a range: odd durations nobody writes by hand, so
+/// the `target-rate-interval-rule` check can tell them from literal ranges after substitution.
 pub const RATE_INTERVAL_STANDIN: Duration = Duration::from_millis(240_001);
+pub const RANGE_STANDIN: Duration = Duration::from_millis(21_600_001);
 
 /// Whether Grafana itself defines variable `name`.
 pub fn is_builtin(name: &str) -> bool {
@@ -106,7 +107,7 @@ fn standin(name: &str, place: Place, values: &BTreeMap<String, String>) -> Strin
         Place::Range => match name {
             "__rate_interval" => format!("{}ms", RATE_INTERVAL_STANDIN.as_millis()),
             "__interval" => "1m".to_string(),
-            "__range" => "6h".to_string(),
+            "__range" => format!("{}ms", RANGE_STANDIN.as_millis()),
             _ => value.filter(|v| is_duration(v)).unwrap_or("5m").to_string(),
         },
         Place::RegexString => format!("(?:.*|{})", marker(name)),
@@ -178,5 +179,6 @@ mod tests {
         let substituted = substitute(query, &values);
         assert!(crate::promql::parse(&substituted).is_ok(), "{:?}", crate::promql::parse(&substituted));
         assert_eq!(substitute("x[$undefined]", &values), "x[5m]");
+        assert_eq!(substitute("increase(x[$__range])", &values), "increase(x[21600001ms])");
     }
 }
