@@ -28,6 +28,11 @@ impl Selector {
         self.matchers.iter().filter(|m| m.name != "__name__")
     }
 
+    /// The selector as a finding names it: the metric name, else its matchers in braces.
+    pub fn written(&self) -> String {
+        self.name.clone().unwrap_or_else(|| format!("{{{}}}", self.matchers.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")))
+    }
+
     /// Whether the selector names its metric (by name or an equality/regex on `__name__`).
     pub fn constrains_name(&self) -> bool {
         self.name.is_some() || self.matchers.iter().any(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal | MatchOp::Re(_)))

@@ -37,8 +37,8 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
     let provisioning_files = lint::provisioning::file_count(root);
     progress(&format!("linting {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)", files.len(), dashboards.len()));
     let all_files_read = findings.is_empty();
-    findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue).await?);
     let series = lint::series::Series::new(&catalogue, &files);
+    findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue, &series).await?);
     findings.extend(lint::dashboards::lint(root, &dashboards, &catalogue, &series));
     findings.extend(lint::provisioning::lint(root, &dashboards));
     findings.sort();

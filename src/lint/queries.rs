@@ -94,10 +94,6 @@ fn visit(expr: &Expr, f: impl FnMut(&Expr)) {
     let Ok(_) = walk_expr(&mut Each(f), expr);
 }
 
-fn written(selector: &Selector) -> String {
-    selector.name.clone().unwrap_or_else(|| format!("{{{}}}", selector.matchers.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")))
-}
-
 /// A selector whose name comes from a variable: nothing can be said about its series.
 fn templated_name(selector: &Selector) -> bool {
     selector.name.as_deref().is_some_and(|n| n.contains("__grafana_var_")) || selector.matchers.iter().any(|m| m.name == "__name__" && m.value.contains("__grafana_var_"))
@@ -132,7 +128,7 @@ impl Checker<'_> {
         if selector.constrains_name() && series.matching(selector).next().is_none() {
             self.problems.push(problem(
                 "metric-unknown",
-                format!("`{}` matches no series in metrics/catalogue.yaml and no recording rule of the pack", written(selector)),
+                format!("`{}` matches no series in metrics/catalogue.yaml and no recording rule of the pack", selector.written()),
                 "use the stored spelling from metrics/catalogue.yaml (unit suffixes included), a recording rule's name, or add the metric to the catalogue",
             ));
             return;
@@ -142,7 +138,7 @@ impl Checker<'_> {
             self.avoid(&matcher.name, "matches on");
             if let Some(labels) = &labels {
                 if !self.has(labels, &matcher.name) {
-                    self.problems.push(label_unknown(&matcher.name, &format!("`{}`", written(selector)), labels));
+                    self.problems.push(label_unknown(&matcher.name, &format!("`{}`", selector.written()), labels));
                 }
             }
         }
@@ -156,7 +152,7 @@ impl Checker<'_> {
             if carries && !filtered {
                 self.problems.push(problem(
                     "target-scope-filter",
-                    format!("`{}` carries `{variable}` but does not filter it by ${variable}", written(selector)),
+                    format!("`{}` carries `{variable}` but does not filter it by ${variable}", selector.written()),
                     &format!("add {variable}=~\"${variable}\" to the selector (namespace=~\"|$namespace\" where the label may be empty), so the dashboard's {variable} picker narrows it"),
                 ));
             }
@@ -242,7 +238,7 @@ impl Checker<'_> {
                 let shown = if not_counters.len() > 3 { format!("{}, ... ({} series)", not_counters[..3].join(", "), not_counters.len()) } else { not_counters.join(", ") };
                 self.problems.push(problem(
                     "rate-on-non-counter",
-                    format!("{function}() over `{}`, which reads non-counter series ({shown})", written(&selector)),
+                    format!("{function}() over `{}`, which reads non-counter series ({shown})", selector.written()),
                     "rate only counters (`_total`) and histogram `_bucket`/`_count`/`_sum`; read gauges and recorded series directly (or with *_over_time)",
                 ));
             }
@@ -301,7 +297,7 @@ impl Checker<'_> {
                     if !templated_name(&selector) && names.iter().any(|n| !n.ends_with("_bucket")) {
                         self.problems.push(problem(
                             "histogram-quantile",
-                            format!("histogram_quantile reads `{}`, which is not a histogram's `_bucket` series", written(&selector)),
+                            format!("histogram_quantile reads `{}`, which is not a histogram's `_bucket` series", selector.written()),
                             "give histogram_quantile the `<histogram>_bucket` series (rated), or read a recorded quantile directly",
                         ));
                     }

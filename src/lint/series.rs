@@ -20,6 +20,9 @@ pub enum Origin {
     Builtin,
 }
 
+/// Series Prometheus itself writes and rules may read.
+const BUILTIN_SERIES: &[&str] = &["ALERTS", "ALERTS_FOR_STATE"];
+
 pub struct Series {
     names: BTreeMap<String, Origin>,
 }
@@ -34,7 +37,7 @@ impl Series {
                 names.insert(name, Origin::Stored { counter, labels: labels.clone() });
             }
         }
-        for name in super::rules::BUILTIN_SERIES {
+        for name in BUILTIN_SERIES {
             names.insert(name.to_string(), Origin::Builtin);
         }
         let stored = Series { names };
