@@ -37,12 +37,12 @@ const DATASOURCE_UIDS: &[&str] = &["${datasource}", "$datasource"];
 pub struct DashboardFile {
     pub path: PathBuf,
     text: String,
-    json: Option<Value>,
+    json: Result<Value, serde_json::Error>,
 }
 
 impl DashboardFile {
     pub fn uid(&self) -> Option<&str> {
-        self.json.as_ref()?.get("uid")?.as_str()
+        self.json.as_ref().ok()?.get("uid")?.as_str()
     }
 
     /// Where `pointer` is written in the file.
@@ -65,7 +65,7 @@ pub fn read_all(pack_root: &Path) -> anyhow::Result<Vec<DashboardFile>> {
     let mut files = Vec::new();
     for path in crate::fsutil::files_below(&pack_root.join(DASHBOARDS_DIR), |name| name.ends_with(".json")) {
         let text = std::fs::read_to_string(&path).map_err(|err| anyhow::anyhow!("{}: cannot read: {err}", path.display()))?;
-        let json = serde_json::from_str(&text).ok();
+        let json = serde_json::from_str(&text);
         files.push(DashboardFile { path, text, json });
     }
     Ok(files)
@@ -78,8 +78,7 @@ pub fn lint(pack_root: &Path, files: &[DashboardFile], catalogue: &Catalogue, se
     for file in files {
         let mut report = Report { file, findings: Vec::new() };
         match &file.json {
-            None => {
-                let err = serde_json::from_str::<Value>(&file.text).expect_err("unparsed files failed to parse");
+            Err(err) => {
                 report.findings.push(Finding {
                     path: file.path.clone(),
                     line: err.line() as u64,
@@ -89,8 +88,8 @@ pub fn lint(pack_root: &Path, files: &[DashboardFile], catalogue: &Catalogue, se
                     fix: "repair the JSON (Grafana's \"Export\" writes a valid file)".to_string(),
                 });
             }
-            Some(json) if !json.is_object() => report.at("", "dashboard-json", "the dashboard is not a JSON object".into(), "export the dashboard model (an object with uid, title, panels, templating)"),
-            Some(json) => Dashboard { pack_root, json, uids: &uids, catalogue, series, report: &mut report }.lint(),
+            Ok(json) if !json.is_object() => report.at("", "dashboard-json", "the dashboard is not a JSON object".into(), "export the dashboard model (an object with uid, title, panels, templating)"),
+            Ok(json) => Dashboard { pack_root, json, uids: &uids, catalogue, series, report: &mut report }.lint(),
         }
         findings.extend(report.findings);
     }
