@@ -124,3 +124,12 @@ fn recording_rule_name_without_levels() {
 fn recording_rule_reading_a_recording_rule() {
     assert_finding("record-reads-record", "alerts/operations.rules.yaml", "expr: floor(count by (cluster) (up{job=\"omnirelay\"}) / 2) + 1", "expr: floor(cluster:mesh_nodes:count / 2) + 1");
 }
+
+#[test]
+fn lint_without_a_catalogue_cannot_run() {
+    let pack = pack_copy();
+    std::fs::remove_file(pack.path().join("metrics/catalogue.yaml")).unwrap();
+    let (code, output) = lint(pack.path());
+    assert_eq!(code, Some(2), "{output}");
+    assert!(output.contains("metrics/catalogue.yaml") && output.contains("cannot read the metrics catalogue"), "{output}");
+}
