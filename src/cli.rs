@@ -76,8 +76,10 @@ pub enum Command {
         #[arg(long)]
         observe: bool,
     },
-    /// Check the pack's rules: promtool, alert metadata, runbook and dashboard links, metrics
-    /// in the catalogue (exit 1 on findings, each with file:line:col, rule id and fix).
+    /// Check the pack's rules (promtool, alert metadata, runbook and dashboard links, metrics
+    /// in the catalogue), its Grafana dashboards (JSON shape, settings, panels, variables,
+    /// links, every query against the catalogue and recording rules) and its provisioning files
+    /// (exit 1 on findings, each with file:line:col, rule id and fix; 2 when lint cannot run).
     Lint {
         /// List the lint rules and exit.
         #[arg(long)]

@@ -1,23 +1,16 @@
-//! `meshkit-obs lint` on the pack (clean) and on mutated copies: each lint rule has a fixture
-//! that trips it, and the finding names the file, the line and the rule id.
+//! `meshkit-obs lint` on the pack (clean) and on mutated copies of its rule files: each rule-file
+//! lint rule has a fixture that trips it, and the finding names the file, the line and the rule
+//! id. Dashboard and provisioning rules: tests/lint_dashboards.rs.
 
 mod common;
 
 use std::path::Path;
 
-/// A copy of what lint reads: the catalogue, the rule files and the runbooks.
+#[path = "fixtures/lint/pack.rs"]
+mod pack;
+
 fn pack_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = common::pack_root();
-    for sub in ["metrics", "alerts", "docs/runbooks"] {
-        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(root.join(sub)).unwrap().flatten() {
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    dir
+    pack::pack_copy(&common::pack_root())
 }
 
 fn lint(pack: &Path) -> (Option<i32>, String) {
@@ -130,4 +123,13 @@ fn recording_rule_name_without_levels() {
 #[test]
 fn recording_rule_reading_a_recording_rule() {
     assert_finding("record-reads-record", "alerts/operations.rules.yaml", "expr: floor(count by (cluster) (up{job=\"omnirelay\"}) / 2) + 1", "expr: floor(cluster:mesh_nodes:count / 2) + 1");
+}
+
+#[test]
+fn lint_without_a_catalogue_cannot_run() {
+    let pack = pack_copy();
+    std::fs::remove_file(pack.path().join("metrics/catalogue.yaml")).unwrap();
+    let (code, output) = lint(pack.path());
+    assert_eq!(code, Some(2), "{output}");
+    assert!(output.contains("metrics/catalogue.yaml") && output.contains("cannot read the metrics catalogue"), "{output}");
 }

@@ -1,4 +1,5 @@
-//! `meshkit-obs lint`: report findings about the pack's rules (exit 1 when there are any).
+//! `meshkit-obs lint`: report findings about the pack's rule files, dashboards and Grafana
+//! provisioning files (exit 1 when there are any, 2 when lint cannot run).
 
 use crate::catalogue::Catalogue;
 use crate::cli::PackArgs;
@@ -11,14 +12,15 @@ use super::progress;
 pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
     if list {
         for (id, what) in lint::RULE_IDS {
-            println!("{id:<24} {what}");
+            println!("{id:<36} {what}");
         }
         return Ok(Outcome::Success);
     }
-    let catalogue = Catalogue::load(&pack.pack)?;
+    let root = &pack.pack;
+    let catalogue = Catalogue::load(root)?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    for path in rules::rule_file_paths(&pack.pack)? {
+    for path in rules::rule_file_paths(root)? {
         match rules::load(&path) {
             Ok(file) => files.push(file),
             Err(unreadable) => findings.push(Finding {
@@ -31,15 +33,20 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
             }),
         }
     }
-    progress(&format!("linting {} rule file(s)", files.len()));
+    let dashboards = lint::dashboards::read_all(root)?;
+    let provisioning_files = lint::provisioning::file_count(root);
+    progress(&format!("linting {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)", files.len(), dashboards.len()));
     let all_files_read = findings.is_empty();
-    findings.extend(lint::rules::lint(&pack.pack, &files, all_files_read, &catalogue).await?);
+    let series = lint::series::Series::new(&catalogue, &files);
+    findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue, &series).await?);
+    findings.extend(lint::dashboards::lint(root, &dashboards, &catalogue, &series));
+    findings.extend(lint::provisioning::lint(root, &dashboards));
     findings.sort();
     for finding in &findings {
         println!("{finding}");
     }
     if findings.is_empty() {
-        println!("lint: no findings in {} rule file(s)", files.len());
+        println!("lint: no findings in {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)", files.len(), dashboards.len());
         Ok(Outcome::Success)
     } else {
         println!("lint: {} finding(s)", findings.len());

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 
+use super::series::{Origin, Series};
 use super::{rule_id, Finding};
 use crate::catalogue::Catalogue;
 use crate::links::{self, DASHBOARD_UIDS, RUNBOOKS_DIR};
@@ -14,22 +15,18 @@ use crate::rules::{Position, Rule, RuleFile, RuleKind};
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
 pub const ALERT_PREFIX: &str = "MeshKit";
 const SEVERITIES: &[&str] = &["critical", "warning", "info"];
-/// Series Prometheus itself writes and rules may read.
-const BUILTIN_SERIES: &[&str] = &["ALERTS", "ALERTS_FOR_STATE"];
 
 /// All rule-file findings of the pack. `all_files_read`: whether `files` are all the rule files
 /// (runbooks are orphans only when no unreadable file could hold their alert).
-pub async fn lint(pack_root: &Path, files: &[RuleFile], all_files_read: bool, catalogue: &Catalogue) -> anyhow::Result<Vec<Finding>> {
+pub async fn lint(pack_root: &Path, files: &[RuleFile], all_files_read: bool, catalogue: &Catalogue, series: &Series) -> anyhow::Result<Vec<Finding>> {
     let mut findings = promtool_check(files).await?;
-    let recorded: BTreeSet<&str> = files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Record).map(|r| r.name.value.as_str()).collect();
-    let stored = catalogue.stored_series_names();
     let alert_names: BTreeSet<&str> = files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| r.name.value.as_str()).collect();
     for file in files {
         for rule in file.rules() {
             let mut finding = |at: Position, id: &str, message: String, fix: &str| {
                 findings.push(Finding { path: file.path.clone(), line: at.line, column: at.column, rule: rule_id(id), message, fix: fix.to_string() });
             };
-            check_expression(rule, &recorded, &stored, catalogue, &mut finding);
+            check_expression(rule, series, catalogue, &mut finding);
             match rule.kind {
                 RuleKind::Record => check_record_name(rule, &mut finding),
                 RuleKind::Alert => check_alert(pack_root, rule, &mut finding),
@@ -78,7 +75,7 @@ fn first_location(text: &str) -> Option<(u64, u64)> {
 
 type Report<'a> = dyn FnMut(Position, &str, String, &str) + 'a;
 
-fn check_expression(rule: &Rule, recorded: &BTreeSet<&str>, stored: &[String], catalogue: &Catalogue, finding: &mut Report) {
+fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding: &mut Report) {
     let expr = match crate::promql::parse(&rule.expr.value) {
         Ok(expr) => expr,
         Err(err) => {
@@ -88,9 +85,9 @@ fn check_expression(rule: &Rule, recorded: &BTreeSet<&str>, stored: &[String], c
     };
     let reads = crate::promql::reads(&expr);
     for selector in &reads.selectors {
-        let raw = stored.iter().any(|n| selector.matches_name(n)) || BUILTIN_SERIES.iter().any(|n| selector.matches_name(n));
-        let from_record = recorded.iter().any(|n| selector.matches_name(n));
-        let written = selector.name.clone().unwrap_or_else(|| format!("{{{}}}", selector.matchers.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")));
+        let raw = series.matching(selector).any(|(_, origin)| !matches!(origin, Origin::Recorded { .. }));
+        let from_record = series.matching(selector).any(|(_, origin)| matches!(origin, Origin::Recorded { .. }));
+        let written = selector.written();
         if selector.constrains_name() && !raw && !from_record {
             finding(rule.expr.at, "metric-unknown", format!("{}: `{written}` matches no series in metrics/catalogue.yaml and no recording rule of the pack", rule.name.value), "use the stored spelling from metrics/catalogue.yaml (unit suffixes included) or add the metric there");
         }
