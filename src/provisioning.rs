@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::exit::ToolError;
-use crate::rules::{Located, Position};
+use crate::rules::{Located, Position, Unreadable};
 
 pub const PROVISIONING_DIR: &str = "dashboards/provisioning";
 pub const DATASOURCES_DIR: &str = "dashboards/provisioning/datasources";
@@ -128,8 +127,8 @@ pub struct ProvidedFile {
 }
 
 /// Reads `dashboards/provisioning/{datasources,dashboards}/*.yaml`. Fails with file:line:col on
-/// the first file that is not a provisioning file.
-pub fn load(pack_root: &Path) -> Result<Provisioning, ToolError> {
+/// the first file that is not a provisioning file (the message ends with `; fix: ...`).
+pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
     let mut provisioning = Provisioning::default();
     // Data sources may be provisioned elsewhere; lint says when the dashboards' one is missing.
     let datasources_dir = pack_root.join(DATASOURCES_DIR);
@@ -161,10 +160,7 @@ pub fn load(pack_root: &Path) -> Result<Provisioning, ToolError> {
         }));
     }
     if provisioning.providers.is_empty() {
-        return Err(ToolError::InvalidInput(format!(
-            "{}: no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)",
-            pack_root.join(PROVIDERS_DIR).display()
-        )));
+        return Err(unreadable(&pack_root.join(PROVIDERS_DIR), None, "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into()));
     }
     Ok(provisioning)
 }
@@ -247,30 +243,32 @@ pub fn expand_env(raw: &str, pack_root: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), ToolError> {
+fn unreadable(path: &Path, at: Option<Position>, message: String) -> Unreadable {
+    Unreadable { path: path.to_path_buf(), at: at.unwrap_or(Position { line: 1, column: 1 }), message }
+}
+
+fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), Unreadable> {
     if version.value == 1 {
         return Ok(());
     }
-    let at = Position::from(version);
-    Err(ToolError::InvalidInput(format!("{}:{}:{}: apiVersion {} is not one Grafana reads; fix: set apiVersion: 1", path.display(), at.line, at.column, version.value)))
+    Err(unreadable(path, Some(version.into()), format!("apiVersion {} is not one Grafana reads; fix: set apiVersion: 1", version.value)))
 }
 
-fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, ToolError> {
-    crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml")).map_err(|err| {
-        ToolError::InvalidInput(format!("{}: cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack", dir.display()))
-    })
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Unreadable> {
+    crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .map_err(|err| unreadable(dir, None, format!("cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack")))
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, ToolError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", path.display())))?;
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Unreadable> {
+    let text = std::fs::read_to_string(path).map_err(|err| unreadable(path, None, format!("cannot read: {err}; fix: make the file readable")))?;
     serde_saphyr::from_str(&text).map_err(|err| {
-        let at = err.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
+        let at = err.location().map(|l| Position { line: l.line(), column: l.column() });
         let message = err.to_string();
-        ToolError::InvalidInput(format!(
-            "{}{at}: not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/",
-            path.display(),
-            message.lines().next().unwrap_or("invalid YAML")
-        ))
+        unreadable(
+            path,
+            at,
+            format!("not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/", message.lines().next().unwrap_or("invalid YAML")),
+        )
     })
 }
 

@@ -6,11 +6,8 @@ mod common;
 
 use std::path::Path;
 
-#[path = "fixtures/lint/pack.rs"]
-mod pack;
-
 fn pack_copy() -> tempfile::TempDir {
-    pack::pack_copy(&common::pack_root())
+    common::lint_pack_copy()
 }
 
 fn lint(pack: &Path) -> (Option<i32>, String) {

@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::{query_range, RangeSeries};
-use meshkit_obs::scenario::{self, Incident, IncidentKind, Scenario};
+use meshkit_obs::scenario::{Incident, IncidentKind, Scenario};
 
 fn incident(scenario: &Scenario, kind: IncidentKind) -> Incident {
     scenario.incidents.iter().find(|i| i.kind == kind).cloned().unwrap_or_else(|| panic!("reference has no {}", kind.name()))

@@ -29,8 +29,8 @@ impl TempPack {
         for linked in ["metrics", "scenarios", "alerts", "viewer"] {
             std::os::unix::fs::symlink(root.join(linked), dir.path().join(linked)).unwrap();
         }
-        copy_tree(&root.join("dashboards"), &dir.path().join("dashboards"));
-        copy_tree(&root.join("baselines"), &dir.path().join("baselines"));
+        common::copy_folder(&root.join("dashboards"), &dir.path().join("dashboards"), true);
+        common::copy_folder(&root.join("baselines"), &dir.path().join("baselines"), true);
         std::fs::copy(root.join("meshkit-obs.toml"), dir.path().join("meshkit-obs.toml")).unwrap();
         TempPack { dir }
     }
@@ -73,18 +73,6 @@ impl TempPack {
         let mut dashboard: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         edit(&mut dashboard);
         std::fs::write(&path, serde_json::to_vec_pretty(&dashboard).unwrap()).unwrap();
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

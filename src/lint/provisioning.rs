@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::dashboards::DashboardFile;
 use super::{rule_id, template, Finding};
-use crate::exit::ToolError;
 use crate::provisioning::{self, Provisioning, DATASOURCES_DIR, PROVIDERS_DIR};
-use crate::rules::Position;
+use crate::rules::{Position, Unreadable};
 
 /// The provisioning YAML files of the pack (what the summary counts).
 pub fn file_count(pack_root: &Path) -> usize {
@@ -24,7 +23,7 @@ pub fn file_count(pack_root: &Path) -> usize {
 pub fn lint(pack_root: &Path, dashboards: &[DashboardFile]) -> Vec<Finding> {
     let provisioning = match provisioning::load(pack_root) {
         Ok(provisioning) => provisioning,
-        Err(err) => return vec![unreadable(pack_root, &err)],
+        Err(err) => return vec![unreadable(err)],
     };
     let mut findings = Vec::new();
     let mut finding = |path: &Path, at: Position, rule: &str, message: String, fix: &str| {
@@ -41,21 +40,11 @@ pub fn lint(pack_root: &Path, dashboards: &[DashboardFile]) -> Vec<Finding> {
 
 type Report<'a> = dyn FnMut(&Path, Position, &str, String, &str) + 'a;
 
-/// `provisioning::load` reports `path[:line:col]: message; fix: ...`; this turns that back into
-/// a located `provisioning-file` finding so the rest of lint still runs.
-fn unreadable(pack_root: &Path, err: &ToolError) -> Finding {
-    let text = err.to_string();
-    let (located, rest) = text.split_once(": ").unwrap_or((text.as_str(), ""));
-    let mut parts = located.rsplitn(3, ':');
-    let (column, line, path) = (parts.next(), parts.next(), parts.next());
-    let position = line.zip(column).and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)));
-    let (path, (line, column)) = match (path, position) {
-        (Some(path), Some(position)) => (PathBuf::from(path), position),
-        _ => (PathBuf::from(located), (1, 1)),
-    };
-    let path = if path.exists() { path } else { pack_root.join(PROVIDERS_DIR) };
-    let (message, fix) = rest.split_once("; fix: ").unwrap_or((rest, "follow https://grafana.com/docs/grafana/latest/administration/provisioning/"));
-    Finding { path, line, column, rule: rule_id("provisioning-file"), message: message.to_string(), fix: fix.to_string() }
+/// A provisioning file that does not load, as a `provisioning-file` finding, so the rest of lint
+/// still runs.
+fn unreadable(err: Unreadable) -> Finding {
+    let (message, fix) = err.message.split_once("; fix: ").unwrap_or((err.message.as_str(), "follow https://grafana.com/docs/grafana/latest/administration/provisioning/"));
+    Finding { path: err.path, line: err.at.line, column: err.at.column, rule: rule_id("provisioning-file"), message: message.to_string(), fix: fix.to_string() }
 }
 
 /// `provisioning-provider`: dashboards arrive read-only, from files, into a named folder.

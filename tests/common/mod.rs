@@ -220,3 +220,29 @@ pub fn incident_labels(scenario: &meshkit_obs::scenario::Scenario, incident: &me
     }
     names
 }
+
+/// The pack folders `lint` reads (recursively or not); `alerts/` without its rule-test subfolder.
+const LINTED: &[(&str, bool)] = &[("metrics", false), ("alerts", false), ("docs/runbooks", false), ("dashboards", true)];
+
+/// A throwaway copy of what `meshkit-obs lint` reads (catalogue, rule files, runbooks, dashboards
+/// and provisioning): lint fixtures mutate the copy, never the pack.
+pub fn lint_pack_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (sub, recursive) in LINTED {
+        copy_folder(&pack_root().join(sub), &dir.path().join(sub), *recursive);
+    }
+    dir
+}
+
+/// Copies the files of `from` into `to` (created), and its subfolders when `recursive`.
+pub fn copy_folder(from: &Path, to: &Path, recursive: bool) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        } else if recursive && path.is_dir() {
+            copy_folder(&path, &to.join(entry.file_name()), true);
+        }
+    }
+}
