@@ -20,7 +20,9 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
     let catalogue = Catalogue::load(root)?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    for path in rules::rule_file_paths(root)? {
+    // A pack without alerts/ (dashboards only) has no rule files to lint.
+    let rule_files = if root.join(rules::RULES_DIR).is_dir() { rules::rule_file_paths(root)? } else { Vec::new() };
+    for path in rule_files {
         match rules::load(&path) {
             Ok(file) => files.push(file),
             Err(unreadable) => findings.push(Finding {
