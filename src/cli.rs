@@ -190,6 +190,14 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write the dashboard guides (docs/dashboards/<uid>.md: the generated part only, between
+    /// its markers), the docs index (docs/README.md) and docs/metrics.md; screenshots are the
+    /// approved baselines, linked, never rendered again.
+    Docs {
+        /// Exit 1 naming every stale file; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// What to render and how: shared by `check` and `update-baselines`.
@@ -259,6 +267,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),
             Command::Diff { .. } => unreachable!("diff runs before the runtime is built"),
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
+            Command::Docs { check } => commands::docs::run(&cli.pack, check),
         }
     })
 }

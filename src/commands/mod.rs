@@ -3,6 +3,7 @@
 pub mod alertmanager_config;
 pub mod check;
 pub mod diff;
+pub mod docs;
 pub mod export_rules;
 pub mod export_series;
 pub mod lint;
