@@ -16,6 +16,7 @@ pub mod dashboards;
 pub mod exit;
 pub mod fsutil;
 pub mod geometry;
+pub mod git;
 pub mod input_series;
 pub mod links;
 pub mod lint;

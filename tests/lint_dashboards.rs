@@ -81,6 +81,7 @@ fixtures! {
     template_on_time_change_reload_rule: "template-on-time-change-reload-rule", "dashboards/template-on-time-change-reload-rule.json" => dropped("template-on-time-change-reload-rule.json"), line 78;
     target_rate_interval_rule: "target-rate-interval-rule", "dashboards/target-rate-interval-rule.json" => dropped("target-rate-interval-rule.json"), line 123;
     target_scope_filter: "target-scope-filter", "dashboards/target-scope-filter.json" => dropped("target-scope-filter.json"), line 123;
+    dashboard_pack_version: "dashboard-pack-version", "dashboards/dashboard-pack-version.json" => dropped("dashboard-pack-version.json"), line 4;
     panel_link: "panel-link", "dashboards/panel-link.json" => dropped("panel-link.json"), line 130;
     dashboard_not_provisioned: "dashboard-not-provisioned", "dashboards/lint-clean.json" => "dashboards/lint-clean.json", line 1;
     dashboard_provisioned_twice: "dashboard-provisioned-twice", "provisioning/dashboard-provisioned-twice.yaml" => PROVIDERS, line 28;
@@ -99,8 +100,41 @@ fn the_fixture_base_is_clean() {
     assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");
 }
 
+/// Rules that compare with git `HEAD`, tested in a repository of their own instead of a fixture.
+const GIT_RULES: &[&str] = &["dashboard-version-bump"];
+
+fn git(repo: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git").arg("-C").arg(repo).args(["-c", "user.name=lint", "-c", "user.email=lint@example.invalid"]).args(args).output().unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", common::stderr(&output));
+}
+
+/// `dashboard-version-bump`: a dashboard edited since HEAD without raising `version` is a
+/// finding at its `version` key; raising it clears the finding. Outside a work tree (every other
+/// test's pack copy) the rule is skipped.
+#[test]
+fn dashboard_version_bump() {
+    let pack = pack_copy();
+    git(pack.path(), &["init", "-q"]);
+    git(pack.path(), &["add", "."]);
+    git(pack.path(), &["commit", "-q", "-m", "pack"]);
+    let file = format!("{DEEP_DIVE}/meshkit-gossip.json");
+    let path = pack.path().join(&file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let version_line = text.lines().position(|l| l == "  \"version\": 1,").expect("the dashboard has \"version\": 1") + 1;
+    let retitled = text.replacen("\"title\": \"Members missing", "\"title\": \"Peers missing", 1);
+    assert_ne!(retitled, text, "the fixture panel title moved; update this test");
+    std::fs::write(&path, &retitled).unwrap();
+    let (code, findings, output) = lint(pack.path());
+    assert_eq!(code, Some(1), "{output}");
+    let expected: BTreeSet<String> = findings.iter().filter(|f| f.starts_with(&format!("{file}:{version_line}:")) && f.contains(": dashboard-version-bump: ")).cloned().collect();
+    assert!(expected.len() == 1 && findings.len() == 1, "{findings:#?}");
+    std::fs::write(&path, retitled.replacen("  \"version\": 1,", "  \"version\": 2,", 1)).unwrap();
+    let (code, findings, output) = lint(pack.path());
+    assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");
+}
+
 /// A new rule id cannot land without a fixture: every id `lint --list` prints has one here or
-/// in tests/lint.rs (rule-file rules).
+/// in tests/lint.rs (rule-file rules), or a test of its own (GIT_RULES).
 #[test]
 fn every_rule_has_a_fixture() {
     let output = common::run_tool(&["lint", "--list"], &[]);
@@ -109,7 +143,7 @@ fn every_rule_has_a_fixture() {
     let missing: Vec<&str> = listed
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .filter(|id| !FIXTURE_RULES.contains(id) && !rule_file_tests.contains(&format!("\"{id}\"")) && !rule_file_tests.contains(&format!(": {id}:")))
+        .filter(|id| !FIXTURE_RULES.contains(id) && !GIT_RULES.contains(id) && !rule_file_tests.contains(&format!("\"{id}\"")) && !rule_file_tests.contains(&format!(": {id}:")))
         .collect();
     assert!(!listed.is_empty() && missing.is_empty(), "rule ids without a fixture: {missing:?}");
 }
