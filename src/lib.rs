@@ -25,6 +25,7 @@ pub mod process;
 pub mod prometheus;
 pub mod promql;
 pub mod provisioning;
+pub mod release_notes;
 pub mod render;
 pub mod report;
 pub mod rule_tests;
