@@ -406,14 +406,14 @@ mod tests {
 
     const RULES: &str = "groups:\n  - name: g\n    rules:\n      - record: job:x:sum\n        expr: sum(x)\n      - alert: MeshKitLag\n        expr: job:x:sum > 0.5\n        for: 5m\n        labels: {severity: warning}\n";
 
-    fn lag_panel(expr: &str, unit: &str, red: f64) -> Value {
+    fn lag_panel(expr: &str, unit: &str, red: u64) -> Value {
         serde_json::json!({"id": 1, "type": "timeseries", "title": "Lag", "targets": [{"refId": "A", "expr": expr}],
             "fieldConfig": {"defaults": {"unit": unit, "thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": null}, {"color": "red", "value": red}]}}}})
     }
 
     #[test]
     fn unchanged_pack_has_nothing_to_say() {
-        let s = snapshot(&dashboard("D", serde_json::json!([lag_panel("x", "s", 1.0)])), RULES);
+        let s = snapshot(&dashboard("D", serde_json::json!([lag_panel("x", "s", 1)])), RULES);
         let notes = compare(&s, &s.clone(), &[]);
         assert!(notes.sections.is_empty());
         assert_eq!(notes.summary, Summary::default());
@@ -422,8 +422,8 @@ mod tests {
 
     #[test]
     fn dashboard_panel_query_unit_and_threshold_changes_are_named() {
-        let old = snapshot(&dashboard("D", serde_json::json!([lag_panel("max(x)", "s", 1.0), {"id": 2, "type": "stat", "title": "Gone"}])), RULES);
-        let new_json = dashboard("D2", serde_json::json!([lag_panel("max by (cluster) (x)", "ms", 2.0), {"id": 3, "type": "stat", "title": "Up"}]));
+        let old = snapshot(&dashboard("D", serde_json::json!([lag_panel("max(x)", "s", 1), {"id": 2, "type": "stat", "title": "Gone"}])), RULES);
+        let new_json = dashboard("D2", serde_json::json!([lag_panel("max by (cluster) (x)", "ms", 2), {"id": 3, "type": "stat", "title": "Up"}]));
         let new = snapshot(&new_json, RULES);
         let text = render(&compare(&old, &new, &[]), "a..b");
         assert!(text.contains("### D2 (`d`)"), "{text}");
