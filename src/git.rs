@@ -67,14 +67,14 @@ impl Repo {
         while let Some(status) = fields.next() {
             let mut path = || fields.next().unwrap_or_default().to_string();
             changes.push(match status.chars().next() {
-                Some('A') | Some('C') => {
-                    if status.starts_with('C') {
-                        path();
-                    }
+                Some('R') => Change::Renamed { from: path(), to: path() },
+                Some('C') => {
+                    // A copy lists its source first; what the diff adds is the copy.
+                    path();
                     Change::Added(path())
                 }
+                Some('A') => Change::Added(path()),
                 Some('D') => Change::Deleted(path()),
-                Some('R') => Change::Renamed { from: path(), to: path() },
                 _ => Change::Modified(path()),
             });
         }
