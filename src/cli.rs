@@ -198,6 +198,17 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print Markdown release notes of what changed for operators between two git revisions:
+    /// dashboards, panels, queries, units and thresholds, alerts and recording rules, and the
+    /// baselines that changed per dashboard and view, ending with a one-line summary.
+    ReleaseNotes {
+        /// The revision the notes start from (usually the last release tag).
+        #[arg(long, value_name = "REV")]
+        from: String,
+        /// The revision the notes end at [default: HEAD].
+        #[arg(long, value_name = "REV")]
+        to: Option<String>,
+    },
 }
 
 /// What to render and how: shared by `check` and `update-baselines`.
@@ -268,6 +279,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::Diff { .. } => unreachable!("diff runs before the runtime is built"),
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
             Command::Docs { check } => commands::docs::run(&cli.pack, check),
+            Command::ReleaseNotes { from, to } => commands::release_notes::run(&cli.pack.pack, &from, to.as_deref()),
         }
     })
 }

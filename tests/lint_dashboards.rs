@@ -62,26 +62,27 @@ fn dropped(name: &str) -> String {
 fixtures! {
     dashboard_json: "dashboard-json", "dashboards/dashboard-json.json" => dropped("dashboard-json.json"), line 8;
     dashboard_uid: "dashboard-uid", "dashboards/dashboard-uid.json" => dropped("dashboard-uid.json"), line 2;
-    dashboard_settings: "dashboard-settings", "dashboards/dashboard-settings.json" => dropped("dashboard-settings.json"), line 7;
-    panel_id: "panel-id", "dashboards/panel-id.json" => dropped("panel-id.json"), line 128;
-    panel_grid: "panel-grid", "dashboards/panel-grid.json" => dropped("panel-grid.json"), line 136;
-    panel_datasource: "panel-datasource", "dashboards/panel-datasource.json" => dropped("panel-datasource.json"), line 118;
-    panel_title: "panel-title", "dashboards/panel-title.json" => dropped("panel-title.json"), line 130;
-    panel_description: "panel-description", "dashboards/panel-description.json" => dropped("panel-description.json"), line 127;
-    panel_unit: "panel-unit", "dashboards/panel-unit.json" => dropped("panel-unit.json"), line 143;
-    promql_parse: "promql-parse", "dashboards/promql-parse.json" => dropped("promql-parse.json"), line 122;
-    metric_unknown: "metric-unknown", "dashboards/metric-unknown.json" => dropped("metric-unknown.json"), line 122;
-    label_unknown: "label-unknown", "dashboards/label-unknown.json" => dropped("label-unknown.json"), line 122;
-    rate_on_non_counter: "rate-on-non-counter", "dashboards/rate-on-non-counter.json" => dropped("rate-on-non-counter.json"), line 122;
-    histogram_quantile: "histogram-quantile", "dashboards/histogram-quantile.json" => dropped("histogram-quantile.json"), line 155;
-    group_by_avoid_label: "group-by-avoid-label", "dashboards/group-by-avoid-label.json" => dropped("group-by-avoid-label.json"), line 123;
-    variable_undefined: "variable-undefined", "dashboards/variable-undefined.json" => dropped("variable-undefined.json"), line 122;
-    variable_query: "variable-query", "dashboards/variable-query.json" => dropped("variable-query.json"), line 47;
-    template_datasource_rule: "template-datasource-rule", "dashboards/template-datasource-rule.json" => dropped("template-datasource-rule.json"), line 26;
-    template_on_time_change_reload_rule: "template-on-time-change-reload-rule", "dashboards/template-on-time-change-reload-rule.json" => dropped("template-on-time-change-reload-rule.json"), line 77;
-    target_rate_interval_rule: "target-rate-interval-rule", "dashboards/target-rate-interval-rule.json" => dropped("target-rate-interval-rule.json"), line 122;
-    target_scope_filter: "target-scope-filter", "dashboards/target-scope-filter.json" => dropped("target-scope-filter.json"), line 122;
-    panel_link: "panel-link", "dashboards/panel-link.json" => dropped("panel-link.json"), line 129;
+    dashboard_settings: "dashboard-settings", "dashboards/dashboard-settings.json" => dropped("dashboard-settings.json"), line 8;
+    panel_id: "panel-id", "dashboards/panel-id.json" => dropped("panel-id.json"), line 129;
+    panel_grid: "panel-grid", "dashboards/panel-grid.json" => dropped("panel-grid.json"), line 137;
+    panel_datasource: "panel-datasource", "dashboards/panel-datasource.json" => dropped("panel-datasource.json"), line 119;
+    panel_title: "panel-title", "dashboards/panel-title.json" => dropped("panel-title.json"), line 131;
+    panel_description: "panel-description", "dashboards/panel-description.json" => dropped("panel-description.json"), line 128;
+    panel_unit: "panel-unit", "dashboards/panel-unit.json" => dropped("panel-unit.json"), line 144;
+    promql_parse: "promql-parse", "dashboards/promql-parse.json" => dropped("promql-parse.json"), line 123;
+    metric_unknown: "metric-unknown", "dashboards/metric-unknown.json" => dropped("metric-unknown.json"), line 123;
+    label_unknown: "label-unknown", "dashboards/label-unknown.json" => dropped("label-unknown.json"), line 123;
+    rate_on_non_counter: "rate-on-non-counter", "dashboards/rate-on-non-counter.json" => dropped("rate-on-non-counter.json"), line 123;
+    histogram_quantile: "histogram-quantile", "dashboards/histogram-quantile.json" => dropped("histogram-quantile.json"), line 156;
+    group_by_avoid_label: "group-by-avoid-label", "dashboards/group-by-avoid-label.json" => dropped("group-by-avoid-label.json"), line 124;
+    variable_undefined: "variable-undefined", "dashboards/variable-undefined.json" => dropped("variable-undefined.json"), line 123;
+    variable_query: "variable-query", "dashboards/variable-query.json" => dropped("variable-query.json"), line 48;
+    template_datasource_rule: "template-datasource-rule", "dashboards/template-datasource-rule.json" => dropped("template-datasource-rule.json"), line 27;
+    template_on_time_change_reload_rule: "template-on-time-change-reload-rule", "dashboards/template-on-time-change-reload-rule.json" => dropped("template-on-time-change-reload-rule.json"), line 78;
+    target_rate_interval_rule: "target-rate-interval-rule", "dashboards/target-rate-interval-rule.json" => dropped("target-rate-interval-rule.json"), line 123;
+    target_scope_filter: "target-scope-filter", "dashboards/target-scope-filter.json" => dropped("target-scope-filter.json"), line 123;
+    dashboard_pack_version: "dashboard-pack-version", "dashboards/dashboard-pack-version.json" => dropped("dashboard-pack-version.json"), line 4;
+    panel_link: "panel-link", "dashboards/panel-link.json" => dropped("panel-link.json"), line 130;
     dashboard_not_provisioned: "dashboard-not-provisioned", "dashboards/lint-clean.json" => "dashboards/lint-clean.json", line 1;
     dashboard_provisioned_twice: "dashboard-provisioned-twice", "provisioning/dashboard-provisioned-twice.yaml" => PROVIDERS, line 28;
     provisioning_path: "provisioning-path", "provisioning/provisioning-path.yaml" => PROVIDERS, line 39;
@@ -99,8 +100,41 @@ fn the_fixture_base_is_clean() {
     assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");
 }
 
+/// Rules that compare with git `HEAD`, tested in a repository of their own instead of a fixture.
+const GIT_RULES: &[&str] = &["dashboard-version-bump"];
+
+fn git(repo: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git").arg("-C").arg(repo).args(["-c", "user.name=lint", "-c", "user.email=lint@example.invalid"]).args(args).output().unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", common::stderr(&output));
+}
+
+/// `dashboard-version-bump`: a dashboard edited since HEAD without raising `version` is a
+/// finding at its `version` key; raising it clears the finding. Outside a work tree (every other
+/// test's pack copy) the rule is skipped.
+#[test]
+fn dashboard_version_bump() {
+    let pack = pack_copy();
+    git(pack.path(), &["init", "-q"]);
+    git(pack.path(), &["add", "."]);
+    git(pack.path(), &["commit", "-q", "-m", "pack"]);
+    let file = format!("{DEEP_DIVE}/meshkit-gossip.json");
+    let path = pack.path().join(&file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let version_line = text.lines().position(|l| l == "  \"version\": 1,").expect("the dashboard has \"version\": 1") + 1;
+    let retitled = text.replacen("\"title\": \"Members missing", "\"title\": \"Peers missing", 1);
+    assert_ne!(retitled, text, "the fixture panel title moved; update this test");
+    std::fs::write(&path, &retitled).unwrap();
+    let (code, findings, output) = lint(pack.path());
+    assert_eq!(code, Some(1), "{output}");
+    let expected: BTreeSet<String> = findings.iter().filter(|f| f.starts_with(&format!("{file}:{version_line}:")) && f.contains(": dashboard-version-bump: ")).cloned().collect();
+    assert!(expected.len() == 1 && findings.len() == 1, "{findings:#?}");
+    std::fs::write(&path, retitled.replacen("  \"version\": 1,", "  \"version\": 2,", 1)).unwrap();
+    let (code, findings, output) = lint(pack.path());
+    assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");
+}
+
 /// A new rule id cannot land without a fixture: every id `lint --list` prints has one here or
-/// in tests/lint.rs (rule-file rules).
+/// in tests/lint.rs (rule-file rules), or a test of its own (GIT_RULES).
 #[test]
 fn every_rule_has_a_fixture() {
     let output = common::run_tool(&["lint", "--list"], &[]);
@@ -109,7 +143,7 @@ fn every_rule_has_a_fixture() {
     let missing: Vec<&str> = listed
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .filter(|id| !FIXTURE_RULES.contains(id) && !rule_file_tests.contains(&format!("\"{id}\"")) && !rule_file_tests.contains(&format!(": {id}:")))
+        .filter(|id| !FIXTURE_RULES.contains(id) && !GIT_RULES.contains(id) && !rule_file_tests.contains(&format!("\"{id}\"")) && !rule_file_tests.contains(&format!(": {id}:")))
         .collect();
     assert!(!listed.is_empty() && missing.is_empty(), "rule ids without a fixture: {missing:?}");
 }

@@ -8,6 +8,7 @@ pub mod export_rules;
 pub mod export_series;
 pub mod lint;
 pub mod metrics_doc;
+pub mod release_notes;
 pub mod seed;
 pub mod serve;
 pub mod test_rules;

@@ -41,6 +41,11 @@ pub struct DashboardFile {
 }
 
 impl DashboardFile {
+    /// The parsed dashboard; None when the file is not JSON (its `dashboard-json` finding).
+    pub fn json(&self) -> Option<&Value> {
+        self.json.as_ref().ok()
+    }
+
     pub fn uid(&self) -> Option<&str> {
         self.json.as_ref().ok()?.get("uid")?.as_str()
     }
@@ -93,6 +98,7 @@ pub fn lint(pack_root: &Path, files: &[DashboardFile], catalogue: &Catalogue, se
         }
         findings.extend(report.findings);
     }
+    findings.extend(super::versions::lint(pack_root, files));
     findings
 }
 

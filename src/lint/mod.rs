@@ -9,6 +9,7 @@ pub mod queries;
 pub mod rules;
 pub mod series;
 pub mod template;
+pub mod versions;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ pub const RULE_IDS: &[(&str, &str)] = &[
     ("target-rate-interval-rule", "rate/irate/increase in panel targets use $__rate_interval"),
     ("target-scope-filter", "targets filter every series carrying cluster/namespace by the dashboard's variable"),
     ("panel-link", "runbook and dashboard links point at a runbook / dashboard the pack ships"),
+    ("dashboard-pack-version", "every dashboard is tagged meshkit-pack:v<crate version>"),
+    ("dashboard-version-bump", "a dashboard changed since git HEAD has a higher integer `version` than at HEAD"),
     ("provisioning-file", "every provisioning YAML reads as a Grafana provisioning file"),
     ("dashboard-not-provisioned", "every dashboard file is delivered by a provider"),
     ("dashboard-provisioned-twice", "no dashboard file or uid is delivered twice"),

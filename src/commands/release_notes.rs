@@ -1,0 +1,48 @@
+//! `meshkit-obs release-notes --from <rev> [--to <rev>]`: reads the pack's dashboards and rule
+//! files at both revisions with git, and prints the operator-facing changes as Markdown
+//! (`crate::release_notes`), ready to edit into CHANGELOG.md.
+
+use std::path::Path;
+
+use crate::exit::{Outcome, ToolError};
+use crate::git::Repo;
+use crate::lint::dashboards::DASHBOARDS_DIR;
+use crate::release_notes::{self, Snapshot};
+use crate::rules::{self, RULES_DIR, RULES_SUFFIX};
+
+const BASELINES_DIR: &str = "baselines";
+
+pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome> {
+    let repo = Repo::open(pack)?;
+    let to = to.unwrap_or("HEAD");
+    let (from_commit, to_commit) = (repo.resolve(from)?, repo.resolve(to)?);
+    let old = snapshot(&repo, &from_commit)?;
+    let new = snapshot(&repo, &to_commit)?;
+    let baselines = repo.changes(&from_commit, &to_commit, BASELINES_DIR)?;
+    let notes = release_notes::compare(&old, &new, &baselines);
+    let short = |commit: &str| commit.chars().take(10).collect::<String>();
+    print!("{}", release_notes::render(&notes, &format!("`{from}` ({}) → `{to}` ({})", short(&from_commit), short(&to_commit))));
+    Ok(Outcome::Success)
+}
+
+/// The dashboards and rule files of revision `commit`.
+fn snapshot(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
+    let mut snapshot = Snapshot::default();
+    for path in repo.files(commit, DASHBOARDS_DIR)?.iter().filter(|p| p.ends_with(".json")) {
+        let json: serde_json::Value = serde_json::from_str(&repo.show(commit, path)?).map_err(|err| {
+            ToolError::InvalidInput(format!(
+                "{commit}:{path}:{}:{}: not valid JSON: {err}; fix: release notes read every dashboard at both revisions: pick revisions whose dashboards parse",
+                err.line(),
+                err.column()
+            ))
+        })?;
+        snapshot.add_dashboard(path, &json);
+    }
+    let rule_files = repo.files(commit, RULES_DIR)?;
+    // Only the rule files directly in alerts/ (alerts/tests/ holds promtool tests).
+    for path in rule_files.iter().filter(|p| p.ends_with(RULES_SUFFIX) && p.matches('/').count() == 1) {
+        let file = rules::parse(Path::new(&format!("{commit}:{path}")), &repo.show(commit, path)?)?;
+        snapshot.add_rules(&file);
+    }
+    Ok(snapshot)
+}
