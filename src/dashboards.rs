@@ -62,13 +62,25 @@ pub fn discover(pack_root: &Path) -> Result<Vec<Dashboard>, ToolError> {
     Ok(by_uid.into_values().collect())
 }
 
+fn invalid(file: &Path, at: String, message: String) -> ToolError {
+    ToolError::InvalidInput(format!("{}{at}: {message}", file.display()))
+}
+
+/// The dashboard model of one file, as JSON: Grafana's HTTP API wraps it as
+/// `{"dashboard": {...}}`, a UI export does not; both are accepted.
+pub fn model(file: &Path) -> Result<Value, ToolError> {
+    let bytes = std::fs::read(file).map_err(|err| invalid(file, String::new(), format!("cannot read: {err}")))?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|err| invalid(file, format!(":{}:{}", err.line(), err.column()), format!("not valid JSON: {err}; fix: repair the JSON (Grafana's \"Export\" writes a valid file)")))?;
+    Ok(match json.get("dashboard").filter(|d| d.is_object()) {
+        Some(model) => model.clone(),
+        None => json,
+    })
+}
+
 /// Reads one dashboard file.
 pub fn read(file: &Path) -> Result<Dashboard, ToolError> {
-    let invalid = |at: String, message: String| ToolError::InvalidInput(format!("{}{at}: {message}", file.display()));
-    let bytes = std::fs::read(file).map_err(|err| invalid(String::new(), format!("cannot read: {err}")))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|err| invalid(format!(":{}:{}", err.line(), err.column()), format!("not valid JSON: {err}; fix: repair the JSON (Grafana's \"Export\" writes a valid file)")))?;
-    // Grafana's HTTP API wraps the model as {"dashboard": {...}}; accept both shapes.
-    let model = json.get("dashboard").filter(|d| d.is_object()).unwrap_or(&json);
+    let invalid = |at: String, message: String| invalid(file, at, message);
+    let model = &model(file)?;
     let uid = model["uid"].as_str().filter(|u| !u.is_empty()).ok_or_else(|| invalid(" /uid".into(), "missing or empty; fix: set \"uid\" to the file stem".into()))?.to_string();
     let title = model["title"].as_str().unwrap_or(&uid).to_string();
     let mut panels = Vec::new();
@@ -84,8 +96,8 @@ pub fn read(file: &Path) -> Result<Dashboard, ToolError> {
     Ok(Dashboard { uid, title, file: file.to_path_buf(), folder: String::new(), panels, variables })
 }
 
-/// (JSON pointer, panel) of every non-row panel, including those inside rows.
-fn drawn_panels(model: &Value) -> Vec<(String, &Value)> {
+/// (JSON pointer, panel) of every non-row panel, including those inside rows, in file order.
+pub fn drawn_panels(model: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     for (i, panel) in model["panels"].as_array().into_iter().flatten().enumerate() {
         if panel["type"] == "row" {

@@ -50,7 +50,7 @@ pub fn guide_generated(dashboard: &Value, input: &GuideInput) -> String {
     variables(&mut out, dashboard);
     alerts(&mut out, input);
     let _ = writeln!(out, "## Panels\n");
-    for panel in drawn_panels(dashboard) {
+    for (_, panel) in crate::dashboards::drawn_panels(dashboard) {
         panel_section(&mut out, panel, input);
     }
     let _ = write!(out, "{END}\n");
@@ -140,19 +140,6 @@ pub fn cli_verbs(text: &str) -> Vec<String> {
         }
     }
     verbs
-}
-
-/// Every non-row panel, rows' children included, in file order.
-fn drawn_panels(dashboard: &Value) -> Vec<&Value> {
-    let mut out = Vec::new();
-    for panel in dashboard["panels"].as_array().into_iter().flatten() {
-        if panel["type"] == "row" {
-            out.extend(panel["panels"].as_array().into_iter().flatten());
-        } else {
-            out.push(panel);
-        }
-    }
-    out
 }
 
 fn yes_no(value: &Value) -> &'static str {

@@ -8,6 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use meshkit_obs::fsutil::files_below;
 use serde_json::Value;
 
 fn docs(pack: &Path, args: &[&str]) -> (Option<i32>, String) {
@@ -35,18 +36,7 @@ fn pack_copy() -> tempfile::TempDir {
 }
 
 fn docs_files(pack: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![pack.join("docs")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            if entry.path().is_dir() {
-                pending.push(entry.path());
-            } else {
-                files.insert(entry.path(), std::fs::read(entry.path()).unwrap());
-            }
-        }
-    }
-    files
+    files_below(&pack.join("docs"), |_| true).into_iter().map(|path| (path.clone(), std::fs::read(path).unwrap())).collect()
 }
 
 #[test]
@@ -106,16 +96,7 @@ fn broken_links(file: &Path) -> Vec<String> {
 }
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(markdown_files(&path));
-        } else if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files
+    files_below(dir, |name| name.ends_with(".md"))
 }
 
 #[test]

@@ -53,7 +53,7 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let mut index_rows = Vec::new();
     for dashboard in &plan.dashboards {
-        let json = read_json(&dashboard.file)?;
+        let json = crate::dashboards::model(&dashboard.file)?;
         let view = plan.config.views(&dashboard.uid).into_iter().next().map(|v| v.name).unwrap_or_else(|| "default".into());
         let image = |panel_id: Option<u64>| {
             let panel = panel_id.and_then(|id| dashboard.panels.iter().find(|p| u64::from(p.id) == id));
@@ -90,12 +90,6 @@ fn alerts_by_dashboard(pack_root: &Path) -> Result<BTreeMap<String, Vec<AlertRef
         }
     }
     Ok(by_uid)
-}
-
-fn read_json(path: &Path) -> Result<serde_json::Value, ToolError> {
-    let bytes = std::fs::read(path).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", path.display())))?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| ToolError::InvalidInput(format!("{}:{}:{}: not valid JSON: {err}", path.display(), err.line(), err.column())))?;
-    Ok(json.get("dashboard").filter(|d| d.is_object()).cloned().unwrap_or(json))
 }
 
 /// The hand-written part a new guide starts with: the maintainers replace the prompts.

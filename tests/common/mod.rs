@@ -181,18 +181,8 @@ pub fn exists(path: &Path) -> bool {
 /// The JSON file of dashboard `uid` anywhere below `<pack>/dashboards/` (audience folders).
 pub fn dashboard_file(pack: &Path, uid: &str) -> PathBuf {
     let name = format!("{uid}.json");
-    let mut pending = vec![pack.join("dashboards")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if entry.file_name().to_str() == Some(name.as_str()) {
-                return path;
-            }
-        }
-    }
-    panic!("no dashboards/**/{name} in {}", pack.display());
+    let found = meshkit_obs::fsutil::files_below(&pack.join("dashboards"), |file| file == name);
+    found.into_iter().next().unwrap_or_else(|| panic!("no dashboards/**/{name} in {}", pack.display()))
 }
 
 /// The reference scenario, loaded as the seed loads it.
