@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let mut files: Vec<PathBuf> = ["src/openmetrics.rs", "src/scenario.rs", "src/seed.rs", "src/timestamp.rs"].iter().map(PathBuf::from).collect();
+    let mut files: Vec<PathBuf> =
+        ["src/openmetrics.rs", "src/scenario.rs", "src/seed.rs", "src/timestamp.rs"].iter().map(PathBuf::from).collect();
     collect(Path::new("src/sim"), &mut files);
     files.sort();
     let mut hash = 0xcbf2_9ce4_8422_2325u64;

@@ -18,7 +18,10 @@ pub fn placeholders(template: &str) -> Vec<String> {
     while let Some(open) = rest.find("${") {
         let Some(close) = rest[open..].find('}') else { break };
         let name = &rest[open + 2..open + close];
-        if !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && seen.insert(name.to_string()) {
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && seen.insert(name.to_string())
+        {
             names.push(name.to_string());
         }
         rest = &rest[open + close + 1..];
@@ -62,7 +65,10 @@ mod tests {
         let template = "a: ${MESHKIT_A}\nb: ${MESHKIT_B}\nc: ${MESHKIT_A}\nliteral: $notvar";
         assert_eq!(placeholders(template), ["MESHKIT_A", "MESHKIT_B"]);
         let rendered = render(template, |n| Some(format!("http://127.0.0.1/{n}"))).unwrap();
-        assert_eq!(rendered, "a: http://127.0.0.1/MESHKIT_A\nb: http://127.0.0.1/MESHKIT_B\nc: http://127.0.0.1/MESHKIT_A\nliteral: $notvar");
+        assert_eq!(
+            rendered,
+            "a: http://127.0.0.1/MESHKIT_A\nb: http://127.0.0.1/MESHKIT_B\nc: http://127.0.0.1/MESHKIT_A\nliteral: $notvar"
+        );
         let err = render(template, |n| (n == "MESHKIT_A").then(|| "x".to_string())).unwrap_err().to_string();
         assert!(err.contains("MESHKIT_B") && !err.contains("MESHKIT_A,"), "{err}");
     }

@@ -44,7 +44,10 @@ impl Store {
         let panel = panel?;
         let prefix = format!("{}-", panel.id);
         let dir = path.parent()?;
-        let mut same_id = sorted_files(dir, |name| name.starts_with(&prefix) && name.ends_with(".png") && name[prefix.len()..].chars().next().is_some_and(|c| !c.is_ascii_digit())).ok()?;
+        let mut same_id = sorted_files(dir, |name| {
+            name.starts_with(&prefix) && name.ends_with(".png") && name[prefix.len()..].chars().next().is_some_and(|c| !c.is_ascii_digit())
+        })
+        .ok()?;
         (same_id.len() == 1).then(|| same_id.remove(0))
     }
 

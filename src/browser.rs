@@ -66,11 +66,17 @@ impl Chromium {
         let workdir = tempfile::Builder::new().prefix("meshkit-obs-chromium-").tempdir().context("creating Chromium's profile folder")?;
         let profile = workdir.path().join("profile");
         let mut command = Command::new(binary);
-        command.args(FLAGS).arg(format!("--user-data-dir={}", profile.display())).arg(format!("--window-size={},{}", window.0, window.1)).arg("about:blank");
+        command
+            .args(FLAGS)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--window-size={},{}", window.0, window.1))
+            .arg("about:blank");
         let mut process = Supervised::spawn("chromium", command, workdir.path())?;
         let url = devtools_url(&mut process, binary).await?;
         let config = HandlerConfig { request_timeout: REQUEST_TIMEOUT, viewport: None, ..HandlerConfig::default() };
-        let (browser, mut events) = Browser::connect_with_config(url.clone(), config).await.with_context(|| format!("connecting to Chromium's DevTools at {url}"))?;
+        let (browser, mut events) = Browser::connect_with_config(url.clone(), config)
+            .await
+            .with_context(|| format!("connecting to Chromium's DevTools at {url}"))?;
         // The handler must keep polling after errors: Chromium 156 sends events the crate's
         // protocol types do not know, and one bad message must not stall every page.
         let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
@@ -107,7 +113,10 @@ impl Watch<'_> {
     /// Resolves when Chromium exits; the error names the exit status and its last output.
     pub async fn exited(&mut self) -> anyhow::Error {
         match self.0.wait().await {
-            Ok(status) => ToolError::ChildFailed(format!("Chromium exited during the run ({status}); last output:\n{}", self.0.stderr_tail(10))).into(),
+            Ok(status) => {
+                ToolError::ChildFailed(format!("Chromium exited during the run ({status}); last output:\n{}", self.0.stderr_tail(10)))
+                    .into()
+            }
             Err(err) => err,
         }
     }
@@ -117,14 +126,26 @@ async fn devtools_url(process: &mut Supervised, binary: &Path) -> anyhow::Result
     let started = Instant::now();
     loop {
         let output = process.output();
-        if let Some(url) = output.lines().find_map(|line| line.split_once("DevTools listening on ").map(|(_, url)| url.trim().to_string())) {
+        if let Some(url) = output.lines().find_map(|line| line.split_once("DevTools listening on ").map(|(_, url)| url.trim().to_string()))
+        {
             return Ok(url);
         }
         if let Some(status) = process.try_status() {
-            return Err(ToolError::ChildFailed(format!("Chromium ({}) exited during start-up ({status}):\n{}", binary.display(), process.stderr_tail(20))).into());
+            return Err(ToolError::ChildFailed(format!(
+                "Chromium ({}) exited during start-up ({status}):\n{}",
+                binary.display(),
+                process.stderr_tail(20)
+            ))
+            .into());
         }
         if started.elapsed() > LAUNCH_DEADLINE {
-            return Err(ToolError::ChildFailed(format!("Chromium ({}) printed no DevTools address within {}s:\n{}", binary.display(), LAUNCH_DEADLINE.as_secs(), process.stderr_tail(20))).into());
+            return Err(ToolError::ChildFailed(format!(
+                "Chromium ({}) printed no DevTools address within {}s:\n{}",
+                binary.display(),
+                LAUNCH_DEADLINE.as_secs(),
+                process.stderr_tail(20)
+            ))
+            .into());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

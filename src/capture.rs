@@ -13,8 +13,8 @@ use anyhow::Context as _;
 
 use crate::baselines::Store;
 use crate::browser::{self, Chromium};
-use crate::commands::{load, progress};
 use crate::cli::{PackArgs, ScenarioArgs};
+use crate::commands::{load, progress};
 use crate::config::{Config, DashboardFacts};
 use crate::dashboards::{self, Dashboard, Panel};
 use crate::exit::ToolError;
@@ -35,7 +35,10 @@ impl std::str::FromStr for Shard {
     type Err = String;
     fn from_str(text: &str) -> Result<Shard, String> {
         let (k, n) = text.split_once('/').ok_or_else(|| format!("{text:?} is not K/N (e.g. 2/4)"))?;
-        let (index, total): (u32, u32) = (k.trim().parse().map_err(|_| format!("{k:?} is not a number"))?, n.trim().parse().map_err(|_| format!("{n:?} is not a number"))?);
+        let (index, total): (u32, u32) = (
+            k.trim().parse().map_err(|_| format!("{k:?} is not a number"))?,
+            n.trim().parse().map_err(|_| format!("{n:?} is not a number"))?,
+        );
         if total == 0 || index == 0 || index > total {
             return Err(format!("{text}: K must be 1..=N and N at least 1"));
         }
@@ -100,12 +103,18 @@ pub fn plan(pack: &PackArgs, request: &Request) -> Result<Plan, ToolError> {
             pack.pack.join(crate::provisioning::PROVIDERS_DIR).display()
         )));
     }
-    let facts: Vec<DashboardFacts<'_>> = all.iter().map(|d| DashboardFacts { uid: &d.uid, panel_ids: d.panels.iter().map(|p| p.id).collect(), variables: d.variables.clone() }).collect();
+    let facts: Vec<DashboardFacts<'_>> = all
+        .iter()
+        .map(|d| DashboardFacts { uid: &d.uid, panel_ids: d.panels.iter().map(|p| p.id).collect(), variables: d.variables.clone() })
+        .collect();
     let config = Config::load(&pack.pack, request.config.as_deref(), &facts)?;
     for uid in &request.dashboards {
         if !all.iter().any(|d| &d.uid == uid) {
             let known: Vec<&str> = all.iter().map(|d| d.uid.as_str()).collect();
-            return Err(ToolError::InvalidInput(format!("--dashboard {uid}: the provisioning files provide no such dashboard; fix: use one of {}", known.join(", "))));
+            return Err(ToolError::InvalidInput(format!(
+                "--dashboard {uid}: the provisioning files provide no such dashboard; fix: use one of {}",
+                known.join(", ")
+            )));
         }
     }
     let whole_pack = request.dashboards.is_empty();
@@ -138,7 +147,11 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     let chromium_binary = browser::locate(request.chromium.as_deref())?;
     let viewer_dir = request.viewer.clone().unwrap_or_else(|| pack.pack.join("viewer").join("dist"));
     if !viewer_dir.join("index.html").is_file() {
-        return Err(ToolError::MissingTool { what: format!("the built viewer ({}/index.html)", viewer_dir.display()), hint: "build it with ./dev setup (npm ci && npm run build in viewer/)".into() }.into());
+        return Err(ToolError::MissingTool {
+            what: format!("the built viewer ({}/index.html)", viewer_dir.display()),
+            hint: "build it with ./dev setup (npm ci && npm run build in viewer/)".into(),
+        }
+        .into());
     }
     let loaded = load(pack, &ScenarioArgs { scenario: None })?;
     let cache_dir = pack.cache_dir();
@@ -164,7 +177,17 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     };
     let viewer_url = format!("http://{}/", listener.local_addr()?);
     let (stop_web, web_stopped) = tokio::sync::oneshot::channel::<()>();
-    let site = web::Site { viewer_dir, dashboard_dirs: plan.dashboards.iter().filter_map(|d| d.file.parent().map(Path::to_path_buf)).collect::<BTreeSet<_>>().into_iter().collect(), prometheus: prometheus.url.clone() };
+    let site = web::Site {
+        viewer_dir,
+        dashboard_dirs: plan
+            .dashboards
+            .iter()
+            .filter_map(|d| d.file.parent().map(Path::to_path_buf))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        prometheus: prometheus.url.clone(),
+    };
     let mut web_task = tokio::spawn(web::serve(listener, site, async move {
         let _ = web_stopped.await;
     }));
@@ -175,7 +198,12 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     let pages = settings.pages.min(plan.targets.len()).max(1);
     let window = (summary.window_start.as_str(), summary.window_end.as_str());
     let bar = progress_bar(plan.targets.len(), request.quiet);
-    say(&format!("rendering {} view(s) of {} dashboard(s) in {pages} tab(s) at {}px", plan.targets.len(), plan.dashboards.len(), settings.width));
+    say(&format!(
+        "rendering {} view(s) of {} dashboard(s) in {pages} tab(s) at {}px",
+        plan.targets.len(),
+        plan.dashboards.len(),
+        settings.width
+    ));
     let (browser, mut watch) = chromium.split();
     let rendered = async {
         let mut tabs = Vec::new();
@@ -265,10 +293,13 @@ pub fn shots<'a>(plan: &'a Plan, rendered: &'a Rendered) -> Vec<Shot<'a>> {
     let view = rendered.target.view.name.as_str();
     let problem_of = |id: u32| rendered.problems.iter().find(|p| p.panel_id == id).map(|p| format!("{}: {}", p.kind, p.message));
     let view_panels = rendered.panels.as_slice();
-    let mut shots = vec![Shot { uid: &dashboard.uid, view, panel: None, png: Some(&rendered.dashboard_png), problem: problem_of(0), view_panels }];
+    let mut shots =
+        vec![Shot { uid: &dashboard.uid, view, panel: None, png: Some(&rendered.dashboard_png), problem: problem_of(0), view_panels }];
     for panel in &dashboard.panels {
         let drawn = rendered.panels.iter().find(|p| p.id == panel.id);
-        let problem = problem_of(panel.id).or_else(|| drawn.is_none().then(|| "not-drawn: the page drew no box for this panel (is it inside the 24-column grid?)".to_string()));
+        let problem = problem_of(panel.id).or_else(|| {
+            drawn.is_none().then(|| "not-drawn: the page drew no box for this panel (is it inside the 24-column grid?)".to_string())
+        });
         shots.push(Shot { uid: &dashboard.uid, view, panel: Some(panel), png: drawn.map(|d| d.png.as_slice()), problem, view_panels });
     }
     shots

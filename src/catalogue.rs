@@ -172,7 +172,10 @@ impl Catalogue {
     pub fn load(pack_root: &Path) -> Result<Catalogue, ToolError> {
         let path = pack_root.join(CATALOGUE_PATH);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            ToolError::InvalidInput(format!("{}: cannot read the metrics catalogue: {err}; run from the pack's root or pass --pack", path.display()))
+            ToolError::InvalidInput(format!(
+                "{}: cannot read the metrics catalogue: {err}; run from the pack's root or pass --pack",
+                path.display()
+            ))
         })?;
         Self::parse(&path, &text)
     }
@@ -206,7 +209,8 @@ impl Catalogue {
                 match label {
                     LabelRef::Shared(name) => match spec.labels.get(&name) {
                         Some(shared) => labels.push(LabelSpec { name, ..shared.clone() }),
-                        None => problems.push(format!("{at}.labels: `{name}` is not under labels:; declare it there or inline it with name/values")),
+                        None => problems
+                            .push(format!("{at}.labels: `{name}` is not under labels:; declare it there or inline it with name/values")),
                     },
                     LabelRef::Inline(inline) => {
                         if inline.name.is_empty() {
@@ -249,15 +253,28 @@ impl Catalogue {
             });
         }
         if !problems.is_empty() {
-            return Err(ToolError::InvalidInput(format!("{}: {} problem(s):\n  {}", path.display(), problems.len(), problems.join("\n  "))));
+            return Err(ToolError::InvalidInput(format!(
+                "{}: {} problem(s):\n  {}",
+                path.display(),
+                problems.len(),
+                problems.join("\n  ")
+            )));
         }
         let modules = spec.modules.into_iter().map(|(name, m)| Module { name, description: m.description }).collect();
-        Ok(Catalogue { modules, target_labels: spec.target_labels, exporter_labels: spec.exporter_labels, metrics, avoid_labels: spec.avoid_labels, by_name })
+        Ok(Catalogue {
+            modules,
+            target_labels: spec.target_labels,
+            exporter_labels: spec.exporter_labels,
+            metrics,
+            avoid_labels: spec.avoid_labels,
+            by_name,
+        })
     }
 
     /// Every series name a scrape can store: histogram suffixes and text-format spellings included.
     pub fn stored_series_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.metrics.iter().flat_map(|m| m.series_names().into_iter().chain(m.text_spelling.clone())).collect();
+        let mut names: Vec<String> =
+            self.metrics.iter().flat_map(|m| m.series_names().into_iter().chain(m.text_spelling.clone())).collect();
         names.sort();
         names
     }
@@ -327,16 +344,25 @@ impl Catalogue {
                     Some(text) => format!("{series} (text format: `{text}`)"),
                     None => series,
                 };
-                let labels: Vec<String> = metric.labels.iter().map(|l| match &l.values {
-                    Some(values) => format!("`{}` ∈ {}", l.name, values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
-                    None => format!("`{}`", l.name),
-                }).collect();
+                let labels: Vec<String> = metric
+                    .labels
+                    .iter()
+                    .map(|l| match &l.values {
+                        Some(values) => {
+                            format!("`{}` ∈ {}", l.name, values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+                        }
+                        None => format!("`{}`", l.name),
+                    })
+                    .collect();
                 let origin = match (&metric.meter, &metric.instrument) {
                     (Some(meter), Some(instrument)) => format!("`{meter}` / `{instrument}`"),
                     (Some(meter), None) => format!("`{meter}`"),
                     (None, _) => "Prometheus".to_string(),
                 };
-                let status = match metric.status { Status::Exported => "exported", Status::Proposed => "**proposed**" };
+                let status = match metric.status {
+                    Status::Exported => "exported",
+                    Status::Proposed => "**proposed**",
+                };
                 let unit = if metric.unit.is_empty() { "—" } else { &metric.unit };
                 let labels = if labels.is_empty() { "—".to_string() } else { labels.join("; ") };
                 let _ = writeln!(out, "| {series} | {} | {unit} | {labels} | {status} | {origin} |", metric.kind.as_str());

@@ -262,7 +262,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         match cli.command {
             Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
             Command::Serve { scenario, viewer, dashboards } => {
-                commands::serve::run(&cli.pack, &scenario, &commands::serve::Sources { viewer_dir: viewer, dashboard_dirs: dashboards }).await
+                commands::serve::run(&cli.pack, &scenario, &commands::serve::Sources { viewer_dir: viewer, dashboard_dirs: dashboards })
+                    .await
             }
             Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
             Command::Lint { list } => commands::lint::run(&cli.pack, list).await,
@@ -272,9 +273,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 &scenario,
                 &commands::export_series::Request { from: from.as_deref(), to: to.as_deref(), matches: &matches, out: out.as_deref() },
             ),
-            Command::ExportRules { runbook_base_url, grafana_url, out } => commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await,
-            Command::Check { render, shard, report_dir, format } => commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await,
-            Command::UpdateBaselines { render, panels, prune } => commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await,
+            Command::ExportRules { runbook_base_url, grafana_url, out } => {
+                commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await
+            }
+            Command::Check { render, shard, report_dir, format } => {
+                commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await
+            }
+            Command::UpdateBaselines { render, panels, prune } => {
+                commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await
+            }
             Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),
             Command::Diff { .. } => unreachable!("diff runs before the runtime is built"),
             Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),

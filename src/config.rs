@@ -149,8 +149,9 @@ impl Config {
                 default
             }
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|err| ToolError::InvalidInput(format!("{}: cannot read the config: {err}; fix: pass an existing file with --config", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            ToolError::InvalidInput(format!("{}: cannot read the config: {err}; fix: pass an existing file with --config", path.display()))
+        })?;
         Config::parse(&path, &text, dashboards)
     }
 
@@ -160,7 +161,9 @@ impl Config {
             let at = span.map(|s| line_col(text, s.start)).map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
             ToolError::InvalidInput(format!("{}{at}: {message}", path.display()))
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|err| located(err.span(), &format!("{}; fix: see the settings documented in docs/visual-checks.md", err.message().trim())))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            located(err.span(), &format!("{}; fix: see the settings documented in docs/visual-checks.md", err.message().trim()))
+        })?;
         validate(&raw, dashboards).map_err(|(span, message)| located(Some(span), &message))?;
         Ok(Config::from_raw(raw))
     }
@@ -284,7 +287,10 @@ fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Lo
             let parsed: Option<u32> = id.get_ref().parse().ok();
             if !parsed.is_some_and(|id| facts.panel_ids.contains(&id)) {
                 let ids: Vec<String> = facts.panel_ids.iter().map(u32::to_string).collect();
-                return Err((id.span(), format!("dashboard {:?} has no panel {:?}; fix: use a panel id: {}", uid.get_ref(), id.get_ref(), ids.join(", "))));
+                return Err((
+                    id.span(),
+                    format!("dashboard {:?} has no panel {:?}; fix: use a panel id: {}", uid.get_ref(), id.get_ref(), ids.join(", ")),
+                ));
             }
             validate_compare(panel, &format!("dashboards.{}.panels.{}", uid.get_ref(), id.get_ref()))?;
         }
@@ -295,13 +301,19 @@ fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Lo
 fn validate_compare(compare: &RawCompare, at: &str) -> Result<(), Located> {
     if let Some(t) = &compare.threshold {
         if !(0.0..=1.0).contains(t.get_ref()) {
-            return Err((t.span(), format!("{at}.threshold = {} is out of range; fix: use 0.0 (strict) ..= 1.0 (lax), default 0.1", t.get_ref())));
+            return Err((
+                t.span(),
+                format!("{at}.threshold = {} is out of range; fix: use 0.0 (strict) ..= 1.0 (lax), default 0.1", t.get_ref()),
+            ));
         }
     }
     for rect in &compare.ignore {
         let r = rect.get_ref();
         if r.width == 0 || r.height == 0 {
-            return Err((rect.span(), format!("{at}.ignore: the rectangle {r} is empty; fix: give it a width and a height of at least 1 px")));
+            return Err((
+                rect.span(),
+                format!("{at}.ignore: the rectangle {r} is empty; fix: give it a width and a height of at least 1 px"),
+            ));
         }
     }
     Ok(())
@@ -315,7 +327,14 @@ fn validate_views(views: &BTreeMap<Spanned<String>, RawView>, variables: &[&str]
         }
         for (var, value) in vars {
             if !variables.contains(&var.get_ref().as_str()) {
-                return Err((var.span(), format!("view {n:?} sets variable {:?}, which no dashboard it applies to defines; fix: use one of {}", var.get_ref(), variables.join(", "))));
+                return Err((
+                    var.span(),
+                    format!(
+                        "view {n:?} sets variable {:?}, which no dashboard it applies to defines; fix: use one of {}",
+                        var.get_ref(),
+                        variables.join(", ")
+                    ),
+                ));
             }
             if value.get_ref().values().is_empty() {
                 return Err((value.span(), format!("view {n:?}: variable {:?} has no value; fix: give at least one", var.get_ref())));
@@ -385,10 +404,17 @@ ignore = [{ x = 1, y = 2, width = 3, height = 4 }]
 
     #[test]
     fn errors_are_located_and_say_the_fix() {
-        assert!(error("[compare]\ntreshold = 0.1\n").starts_with("meshkit-obs.toml:2:1: unknown field `treshold`"), "{}", error("[compare]\ntreshold = 0.1\n"));
+        assert!(
+            error("[compare]\ntreshold = 0.1\n").starts_with("meshkit-obs.toml:2:1: unknown field `treshold`"),
+            "{}",
+            error("[compare]\ntreshold = 0.1\n")
+        );
         assert!(error("[compare]\nthreshold = 1.5\n").starts_with("meshkit-obs.toml:2:13: compare.threshold = 1.5 is out of range"));
         let unknown = error("[dashboards.meshkit-gosip.compare]\nmax_diff_pixels = 1\n");
-        assert!(unknown.starts_with("meshkit-obs.toml:1:13: no dashboard has uid \"meshkit-gosip\"; fix: use one of meshkit-gossip"), "{unknown}");
+        assert!(
+            unknown.starts_with("meshkit-obs.toml:1:13: no dashboard has uid \"meshkit-gosip\"; fix: use one of meshkit-gossip"),
+            "{unknown}"
+        );
         let panel = error("[dashboards.meshkit-gossip.panels.99]\nmax_diff_pixels = 1\n");
         assert!(panel.contains(":1:") && panel.contains("has no panel \"99\"") && panel.contains("1, 2, 12"), "{panel}");
         let var = error("[views.all]\nclustr = \"a\"\n");

@@ -70,7 +70,13 @@ fn invalid(file: &Path, at: String, message: String) -> ToolError {
 /// `{"dashboard": {...}}`, a UI export does not; both are accepted.
 pub fn model(file: &Path) -> Result<Value, ToolError> {
     let bytes = std::fs::read(file).map_err(|err| invalid(file, String::new(), format!("cannot read: {err}")))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|err| invalid(file, format!(":{}:{}", err.line(), err.column()), format!("not valid JSON: {err}; fix: repair the JSON (Grafana's \"Export\" writes a valid file)")))?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|err| {
+        invalid(
+            file,
+            format!(":{}:{}", err.line(), err.column()),
+            format!("not valid JSON: {err}; fix: repair the JSON (Grafana's \"Export\" writes a valid file)"),
+        )
+    })?;
     Ok(match json.get("dashboard").filter(|d| d.is_object()) {
         Some(model) => model.clone(),
         None => json,
@@ -81,18 +87,28 @@ pub fn model(file: &Path) -> Result<Value, ToolError> {
 pub fn read(file: &Path) -> Result<Dashboard, ToolError> {
     let invalid = |at: String, message: String| invalid(file, at, message);
     let model = &model(file)?;
-    let uid = model["uid"].as_str().filter(|u| !u.is_empty()).ok_or_else(|| invalid(" /uid".into(), "missing or empty; fix: set \"uid\" to the file stem".into()))?.to_string();
+    let uid = model["uid"]
+        .as_str()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| invalid(" /uid".into(), "missing or empty; fix: set \"uid\" to the file stem".into()))?
+        .to_string();
     let title = model["title"].as_str().unwrap_or(&uid).to_string();
     let mut panels = Vec::new();
     let mut seen = BTreeMap::new();
     for (pointer, panel) in drawn_panels(model) {
-        let id = panel["id"].as_u64().and_then(|id| u32::try_from(id).ok()).ok_or_else(|| invalid(format!(" {pointer}/id"), "panel without a numeric id; fix: give every panel a unique positive \"id\"".into()))?;
+        let id = panel["id"].as_u64().and_then(|id| u32::try_from(id).ok()).ok_or_else(|| {
+            invalid(format!(" {pointer}/id"), "panel without a numeric id; fix: give every panel a unique positive \"id\"".into())
+        })?;
         if let Some(first) = seen.insert(id, pointer.clone()) {
-            return Err(invalid(format!(" {pointer}/id"), format!("panel id {id} is also used at {first}; fix: give every panel a unique id (screenshots are keyed by it)")));
+            return Err(invalid(
+                format!(" {pointer}/id"),
+                format!("panel id {id} is also used at {first}; fix: give every panel a unique id (screenshots are keyed by it)"),
+            ));
         }
         panels.push(Panel { id, title: panel["title"].as_str().unwrap_or("").to_string() });
     }
-    let variables = model["templating"]["list"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
+    let variables =
+        model["templating"]["list"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
     Ok(Dashboard { uid, title, file: file.to_path_buf(), folder: String::new(), panels, variables })
 }
 
@@ -126,7 +142,11 @@ pub fn slug(title: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() { "panel".to_string() } else { slug.to_string() }
+    if slug.is_empty() {
+        "panel".to_string()
+    } else {
+        slug.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -144,7 +164,11 @@ mod tests {
         let pack = tempfile::tempdir().unwrap();
         let providers = pack.path().join(provisioning::PROVIDERS_DIR);
         std::fs::create_dir_all(&providers).unwrap();
-        write(&providers, "p.yaml", "apiVersion: 1\nproviders:\n  - name: all\n    folder: Team\n    options: {path: $MESHKIT_DASHBOARDS_DIR/team}\n");
+        write(
+            &providers,
+            "p.yaml",
+            "apiVersion: 1\nproviders:\n  - name: all\n    folder: Team\n    options: {path: $MESHKIT_DASHBOARDS_DIR/team}\n",
+        );
         let dir = pack.path().join("dashboards/team");
         std::fs::create_dir_all(&dir).unwrap();
         (pack, dir)
@@ -153,8 +177,12 @@ mod tests {
     #[test]
     fn rows_are_expanded_and_rows_themselves_are_not_captured() {
         let (pack, dir) = provisioned_pack();
-        write(&dir, "a.json", r#"{"uid":"a","title":"A","templating":{"list":[{"name":"cluster"}]},"panels":[
-            {"id":1,"type":"stat","title":"Up"},{"id":2,"type":"row","title":"More","collapsed":true,"panels":[{"id":3,"type":"timeseries","title":"Lag p99 ($cluster)"}]}]}"#);
+        write(
+            &dir,
+            "a.json",
+            r#"{"uid":"a","title":"A","templating":{"list":[{"name":"cluster"}]},"panels":[
+            {"id":1,"type":"stat","title":"Up"},{"id":2,"type":"row","title":"More","collapsed":true,"panels":[{"id":3,"type":"timeseries","title":"Lag p99 ($cluster)"}]}]}"#,
+        );
         write(pack.path().join("dashboards").as_path(), "unprovisioned.json", r#"{"uid":"u","panels":[]}"#);
         let found = discover(pack.path()).unwrap();
         assert_eq!(found.len(), 1, "only what a provider delivers");

@@ -44,12 +44,19 @@ impl Repo {
     pub fn resolve(&self, rev: &str) -> Result<String, ToolError> {
         self.run(&["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
             .map(|out| out.trim().to_string())
-            .map_err(|_| ToolError::InvalidInput(format!("{}: unknown git revision `{rev}`; fix: name a commit, branch or tag (see `git log --oneline`, `git tag`)", self.pack.display())))
+            .map_err(|_| {
+                ToolError::InvalidInput(format!(
+                    "{}: unknown git revision `{rev}`; fix: name a commit, branch or tag (see `git log --oneline`, `git tag`)",
+                    self.pack.display()
+                ))
+            })
     }
 
     /// The files of revision `rev` below `dir` (relative to the pack, recursively).
     pub fn files(&self, rev: &str, dir: &str) -> Result<Vec<String>, ToolError> {
-        let out = self.run(&["ls-tree", "-r", "-z", "--name-only", rev, "--", dir]).map_err(|err| self.failed(&format!("listing {dir} at {rev}"), err))?;
+        let out = self
+            .run(&["ls-tree", "-r", "-z", "--name-only", rev, "--", dir])
+            .map_err(|err| self.failed(&format!("listing {dir} at {rev}"), err))?;
         Ok(out.split('\0').filter(|p| !p.is_empty()).map(str::to_string).collect())
     }
 
@@ -60,7 +67,9 @@ impl Repo {
 
     /// The files below `dir` that differ between revisions `from` and `to`, renames detected.
     pub fn changes(&self, from: &str, to: &str, dir: &str) -> Result<Vec<Change>, ToolError> {
-        let out = self.run(&["diff", "-z", "-M", "--name-status", "--relative", from, to, "--", dir]).map_err(|err| self.failed(&format!("comparing {dir} between {from} and {to}"), err))?;
+        let out = self
+            .run(&["diff", "-z", "-M", "--name-status", "--relative", from, to, "--", dir])
+            .map_err(|err| self.failed(&format!("comparing {dir} between {from} and {to}"), err))?;
         let mut fields = out.split('\0').filter(|f| !f.is_empty());
         let mut changes = Vec::new();
         // -z: the status, then one path (two for renames and copies), each NUL-terminated.
@@ -84,7 +93,8 @@ impl Repo {
 
     /// git's stdout, or its stderr when it fails.
     fn run(&self, args: &[&str]) -> Result<String, String> {
-        let output = Command::new(&self.git).arg("-C").arg(&self.pack).args(args).output().map_err(|err| format!("cannot run git: {err}"))?;
+        let output =
+            Command::new(&self.git).arg("-C").arg(&self.pack).args(args).output().map_err(|err| format!("cannot run git: {err}"))?;
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {

@@ -42,7 +42,11 @@ pub fn guide_generated(dashboard: &Value, input: &GuideInput) -> String {
     let mut out = String::new();
     let title = dashboard["title"].as_str().unwrap_or(input.uid);
     let _ = writeln!(out, "{BEGIN}\n");
-    let _ = writeln!(out, "**Dashboard:** {title} (`{}`) · **File:** `{}` · **Grafana folder:** {} · **Screenshots:** the approved baselines of view `{}`\n", input.uid, input.file, input.folder, input.view);
+    let _ = writeln!(
+        out,
+        "**Dashboard:** {title} (`{}`) · **File:** `{}` · **Grafana folder:** {} · **Screenshots:** the approved baselines of view `{}`\n",
+        input.uid, input.file, input.folder, input.view
+    );
     if let Some(description) = dashboard["description"].as_str() {
         let _ = writeln!(out, "{description}\n");
     }
@@ -64,10 +68,20 @@ fn variables(out: &mut String, dashboard: &Value) {
     }
     let _ = writeln!(out, "## Variables\n\n| Variable | Label | Values from | Multi / All |\n|---|---|---|---|");
     for variable in &list {
-        let query = variable["definition"].as_str().or_else(|| variable["query"].as_str()).or_else(|| variable["query"]["query"].as_str()).unwrap_or("");
-        let source = if variable["type"] == "datasource" { format!("data sources of type `{query}`") } else { format!("`{}`", cell(query)) };
+        let query = variable["definition"]
+            .as_str()
+            .or_else(|| variable["query"].as_str())
+            .or_else(|| variable["query"]["query"].as_str())
+            .unwrap_or("");
+        let source =
+            if variable["type"] == "datasource" { format!("data sources of type `{query}`") } else { format!("`{}`", cell(query)) };
         let multi = format!("{} / {}", yes_no(&variable["multi"]), yes_no(&variable["includeAll"]));
-        let _ = writeln!(out, "| `${}` | {} | {source} | {multi} |", variable["name"].as_str().unwrap_or(""), variable["label"].as_str().unwrap_or(""));
+        let _ = writeln!(
+            out,
+            "| `${}` | {} | {source} | {multi} |",
+            variable["name"].as_str().unwrap_or(""),
+            variable["label"].as_str().unwrap_or("")
+        );
     }
     out.push('\n');
 }
@@ -103,7 +117,12 @@ fn panel_section(out: &mut String, panel: &Value, input: &GuideInput) {
     let _ = writeln!(out, "{}\n", facts.join(" · "));
     for target in panel["targets"].as_array().into_iter().flatten() {
         let legend = target["legendFormat"].as_str().filter(|l| !l.is_empty()).map(|l| format!(" (legend `{l}`)")).unwrap_or_default();
-        let _ = writeln!(out, "Query {}{legend}:\n\n```promql\n{}\n```\n", target["refId"].as_str().unwrap_or("?"), target["expr"].as_str().unwrap_or("").trim_end());
+        let _ = writeln!(
+            out,
+            "Query {}{legend}:\n\n```promql\n{}\n```\n",
+            target["refId"].as_str().unwrap_or("?"),
+            target["expr"].as_str().unwrap_or("").trim_end()
+        );
     }
     let runbooks: Vec<String> = panel["links"]
         .as_array()
@@ -143,7 +162,11 @@ pub fn cli_verbs(text: &str) -> Vec<String> {
 }
 
 fn yes_no(value: &Value) -> &'static str {
-    if value.as_bool() == Some(true) { "yes" } else { "no" }
+    if value.as_bool() == Some(true) {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 /// Text safe inside a Markdown table cell.
@@ -201,7 +224,8 @@ mod tests {
 
     #[test]
     fn cli_verbs_are_the_quoted_omnirelay_mesh_commands() {
-        let verbs = cli_verbs("Run `omnirelay mesh peers list --url x` then `kubectl get pods`, or `omnirelay mesh peers list --url x` again.");
+        let verbs =
+            cli_verbs("Run `omnirelay mesh peers list --url x` then `kubectl get pods`, or `omnirelay mesh peers list --url x` again.");
         assert_eq!(verbs, ["omnirelay mesh peers list --url x"]);
     }
 }

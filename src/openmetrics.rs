@@ -113,7 +113,11 @@ fn validate(families: &[Family], now_unix: i64) -> Result<Totals, ToolError> {
                 }
                 if let Some(previous) = previous {
                     if timestamp <= previous {
-                        return refuse(format!("timestamp {} is not after the previous sample at {} (out of order)", format_utc(timestamp), format_utc(previous)));
+                        return refuse(format!(
+                            "timestamp {} is not after the previous sample at {} (out of order)",
+                            format_utc(timestamp),
+                            format_utc(previous)
+                        ));
                     }
                 }
                 if !value.is_finite() {

@@ -29,7 +29,10 @@ impl Prometheus {
         let binary = locate(PROMETHEUS)?;
         let mut last_error = None;
         for _ in 0..BIND_ATTEMPTS {
-            let workdir = tempfile::Builder::new().prefix("meshkit-obs-prometheus-").tempdir().context("creating a working directory for Prometheus")?;
+            let workdir = tempfile::Builder::new()
+                .prefix("meshkit-obs-prometheus-")
+                .tempdir()
+                .context("creating a working directory for Prometheus")?;
             let data = workdir.path().join("data");
             link_tree(tsdb, &data).with_context(|| format!("preparing Prometheus data from {}", tsdb.display()))?;
             let config = workdir.path().join("prometheus.yml");
@@ -61,7 +64,9 @@ impl Prometheus {
     /// Resolves if Prometheus exits on its own (it should not), with its stderr.
     pub async fn exited(&mut self) -> anyhow::Error {
         match self.child.wait().await {
-            Ok(status) => ToolError::ChildFailed(format!("prometheus exited unexpectedly ({status}):\n{}", self.child.stderr_tail(20))).into(),
+            Ok(status) => {
+                ToolError::ChildFailed(format!("prometheus exited unexpectedly ({status}):\n{}", self.child.stderr_tail(20))).into()
+            }
             Err(err) => err,
         }
     }

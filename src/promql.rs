@@ -161,7 +161,9 @@ pub fn output_labels(expr: &Expr, leaf: &dyn Fn(&Selector) -> Option<BTreeSet<St
             }
             match modifier.map(|m| &m.card) {
                 Some(VectorMatchCardinality::ManyToOne(extra)) => Some(lhs?.into_iter().chain(extra.labels.iter().cloned()).collect()),
-                Some(VectorMatchCardinality::OneToMany(extra)) => Some(output_labels(&binary.rhs, leaf)?.into_iter().chain(extra.labels.iter().cloned()).collect()),
+                Some(VectorMatchCardinality::OneToMany(extra)) => {
+                    Some(output_labels(&binary.rhs, leaf)?.into_iter().chain(extra.labels.iter().cloned()).collect())
+                }
                 // One-to-one: `on (...)` keeps just those labels, `ignoring (...)` drops them.
                 _ => match modifier.and_then(|m| m.matching.as_ref()) {
                     Some(LabelModifier::Include(on)) => Some(on.labels.iter().cloned().collect()),
@@ -185,7 +187,9 @@ mod tests {
 
     #[test]
     fn finds_selectors_regex_names_and_grouping_labels() {
-        let expr = parse(r#"sum by (cluster, mesh_scope) (rate({__name__=~"a_(x|y)_total", k="v"}[5m])) / on (cluster) group_left count(up)"#).unwrap();
+        let expr =
+            parse(r#"sum by (cluster, mesh_scope) (rate({__name__=~"a_(x|y)_total", k="v"}[5m])) / on (cluster) group_left count(up)"#)
+                .unwrap();
         let reads = reads(&expr);
         assert_eq!(reads.selectors.len(), 2);
         assert!(reads.selectors[0].matches_name("a_x_total") && reads.selectors[0].matches_name("a_y_total"));
@@ -197,15 +201,24 @@ mod tests {
     }
 
     fn labels_of(expr: &str) -> Option<Vec<String>> {
-        let leaf = |s: &Selector| (s.name.as_deref() != Some("unknown")).then(|| ["cluster", "namespace", "instance", "le"].map(String::from).into_iter().collect());
+        let leaf = |s: &Selector| {
+            (s.name.as_deref() != Some("unknown"))
+                .then(|| ["cluster", "namespace", "instance", "le"].map(String::from).into_iter().collect())
+        };
         output_labels(&parse(expr).unwrap(), &leaf).map(|l| l.into_iter().collect())
     }
 
     #[test]
     fn output_labels_follow_aggregations_functions_and_matching() {
         assert_eq!(labels_of("histogram_quantile(0.9, sum by (cluster, le) (rate(x_bucket[5m])))").unwrap(), ["cluster"]);
-        assert_eq!(labels_of(r#"label_replace(sum by (cluster) (x), "namespace", "$1", "cluster", "(.*)")"#).unwrap(), ["cluster", "namespace"]);
-        assert_eq!(labels_of("max by (cluster, namespace) (x) / on (cluster) group_left max by (cluster) (y)").unwrap(), ["cluster", "namespace"]);
+        assert_eq!(
+            labels_of(r#"label_replace(sum by (cluster) (x), "namespace", "$1", "cluster", "(.*)")"#).unwrap(),
+            ["cluster", "namespace"]
+        );
+        assert_eq!(
+            labels_of("max by (cluster, namespace) (x) / on (cluster) group_left max by (cluster) (y)").unwrap(),
+            ["cluster", "namespace"]
+        );
         assert_eq!(labels_of("sum by (cluster) (x) - on (cluster) sum by (cluster, namespace) (y)").unwrap(), ["cluster"]);
         assert_eq!(labels_of("x and on (cluster, instance) (up == 1)").unwrap(), ["cluster", "instance", "le", "namespace"]);
         assert_eq!(labels_of("floor(count by (cluster) (x) / 2) + 1").unwrap(), ["cluster"]);

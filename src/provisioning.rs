@@ -160,7 +160,11 @@ pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
         }));
     }
     if provisioning.providers.is_empty() {
-        return Err(unreadable(&pack_root.join(PROVIDERS_DIR), None, "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into()));
+        return Err(unreadable(
+            &pack_root.join(PROVIDERS_DIR),
+            None,
+            "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into(),
+        ));
     }
     Ok(provisioning)
 }
@@ -186,7 +190,10 @@ impl Provisioning {
         for provider in &self.providers {
             match provider.resolved_path(pack_root) {
                 Err(why) => problems.push((provider, why)),
-                Ok(dir) if !dir.is_dir() => problems.push((provider, format!("options.path `{}` resolves to {}, which is not a folder", provider.path.value, dir.display()))),
+                Ok(dir) if !dir.is_dir() => problems.push((
+                    provider,
+                    format!("options.path `{}` resolves to {}, which is not a folder", provider.path.value, dir.display()),
+                )),
                 Ok(_) => {}
             }
         }
@@ -255,19 +262,28 @@ fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), Unreadab
 }
 
 fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Unreadable> {
-    crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml"))
-        .map_err(|err| unreadable(dir, None, format!("cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack")))
+    crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml")).map_err(|err| {
+        unreadable(
+            dir,
+            None,
+            format!("cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack"),
+        )
+    })
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Unreadable> {
-    let text = std::fs::read_to_string(path).map_err(|err| unreadable(path, None, format!("cannot read: {err}; fix: make the file readable")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|err| unreadable(path, None, format!("cannot read: {err}; fix: make the file readable")))?;
     serde_saphyr::from_str(&text).map_err(|err| {
         let at = err.location().map(|l| Position { line: l.line(), column: l.column() });
         let message = err.to_string();
         unreadable(
             path,
             at,
-            format!("not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/", message.lines().next().unwrap_or("invalid YAML")),
+            format!(
+                "not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/",
+                message.lines().next().unwrap_or("invalid YAML")
+            ),
         )
     })
 }
@@ -281,7 +297,11 @@ mod tests {
         for sub in [DATASOURCES_DIR, PROVIDERS_DIR, "dashboards/ops/nested", "dashboards/deep"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
-        std::fs::write(dir.path().join(DATASOURCES_DIR).join("p.yaml"), "apiVersion: 1\ndatasources:\n  - {name: Prometheus, type: prometheus, uid: $DS_UID, url: '${DS_URL}', isDefault: true}\n").unwrap();
+        std::fs::write(
+            dir.path().join(DATASOURCES_DIR).join("p.yaml"),
+            "apiVersion: 1\ndatasources:\n  - {name: Prometheus, type: prometheus, uid: $DS_UID, url: '${DS_URL}', isDefault: true}\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join(PROVIDERS_DIR).join("d.yaml"), providers).unwrap();
         for file in ["dashboards/ops/a.json", "dashboards/ops/nested/b.json", "dashboards/deep/c.json"] {
             std::fs::write(dir.path().join(file), "{}").unwrap();
@@ -298,7 +318,14 @@ mod tests {
             .into_iter()
             .map(|p| (p.file.strip_prefix(dir.path()).unwrap().display().to_string(), p.provider))
             .collect();
-        assert_eq!(files, [("dashboards/ops/a.json".to_string(), 0), ("dashboards/ops/nested/b.json".to_string(), 0), ("dashboards/deep/c.json".to_string(), 1)]);
+        assert_eq!(
+            files,
+            [
+                ("dashboards/ops/a.json".to_string(), 0),
+                ("dashboards/ops/nested/b.json".to_string(), 0),
+                ("dashboards/deep/c.json".to_string(), 1)
+            ]
+        );
         assert_eq!(provisioning.providers[0].folder_title(), "MeshKit / Operators");
         assert_eq!(provisioning.providers[1].folder_title(), "General");
         assert_eq!(provisioning.datasources[0].uid.as_ref().unwrap().value, "$DS_UID");
@@ -313,7 +340,8 @@ mod tests {
         let twice = provisioning.provided_twice(dir.path());
         assert_eq!(twice.len(), 2, "{twice:?}");
         assert!(twice.values().all(|p| p == &[0, 1]));
-        let problems: Vec<String> = provisioning.path_problems(dir.path()).into_iter().map(|(p, why)| format!("{}: {why}", p.name.value)).collect();
+        let problems: Vec<String> =
+            provisioning.path_problems(dir.path()).into_iter().map(|(p, why)| format!("{}: {why}", p.name.value)).collect();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("gone: ") && problems[0].contains("not a folder"));
         assert!(problems[1].starts_with("unset: ") && problems[1].contains("$MESHKIT_TEST_SURELY_UNSET, which is not set"));

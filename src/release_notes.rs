@@ -76,7 +76,10 @@ impl Snapshot {
                 name = format!("{} #{n}", rule.name.value);
             }
             let labels = rule.labels.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
-            self.rules.insert(name, RuleFacts { alert: rule.kind == RuleKind::Alert, expr: collapse(&rule.expr.value), for_secs: rule.for_secs, labels });
+            self.rules.insert(
+                name,
+                RuleFacts { alert: rule.kind == RuleKind::Alert, expr: collapse(&rule.expr.value), for_secs: rule.for_secs, labels },
+            );
         }
     }
 }
@@ -89,7 +92,11 @@ impl PanelFacts {
                 .iter()
                 .map(|s| {
                     let color = s["color"].as_str().unwrap_or("?");
-                    if s["value"].is_number() { format!("{} {color}", s["value"]) } else { color.to_string() }
+                    if s["value"].is_number() {
+                        format!("{} {color}", s["value"])
+                    } else {
+                        color.to_string()
+                    }
                 })
                 .collect();
             let percent = if defaults["thresholds"]["mode"] == "percentage" { " (percent)" } else { "" };
@@ -171,7 +178,11 @@ impl fmt::Display for Summary {
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| format!("{n} {what}"))
         .collect();
-        if parts.is_empty() { write!(f, "no operator-facing changes") } else { write!(f, "{}", parts.join(", ")) }
+        if parts.is_empty() {
+            write!(f, "no operator-facing changes")
+        } else {
+            write!(f, "{}", parts.join(", "))
+        }
     }
 }
 
@@ -187,8 +198,18 @@ impl Notes {
 /// `baselines/`, as `git diff` lists them).
 pub fn compare(old: &Snapshot, new: &Snapshot, baselines: &[Change]) -> Notes {
     let mut notes = Notes::default();
-    let added: Vec<String> = new.dashboards.iter().filter(|(uid, _)| !old.dashboards.contains_key(*uid)).map(|(uid, d)| format!("{} (`{uid}`, {}): {} panel(s)", d.title, d.file, d.panels.len())).collect();
-    let removed: Vec<String> = old.dashboards.iter().filter(|(uid, _)| !new.dashboards.contains_key(*uid)).map(|(uid, d)| format!("{} (`{uid}`, {})", d.title, d.file)).collect();
+    let added: Vec<String> = new
+        .dashboards
+        .iter()
+        .filter(|(uid, _)| !old.dashboards.contains_key(*uid))
+        .map(|(uid, d)| format!("{} (`{uid}`, {}): {} panel(s)", d.title, d.file, d.panels.len()))
+        .collect();
+    let removed: Vec<String> = old
+        .dashboards
+        .iter()
+        .filter(|(uid, _)| !new.dashboards.contains_key(*uid))
+        .map(|(uid, d)| format!("{} (`{uid}`, {})", d.title, d.file))
+        .collect();
     notes.summary.dashboards_added = added.len();
     notes.summary.dashboards_removed = removed.len();
     notes.push(2, "Dashboards added", added);
@@ -271,7 +292,9 @@ fn dashboard_changes(before: &DashboardFacts, now: &DashboardFacts, summary: &mu
 
 /// Alerts (`alerts`) or recording rules added, removed and changed.
 fn rule_changes(old: &Snapshot, new: &Snapshot, alerts: bool, notes: &mut Notes) {
-    let of_kind = |s: &Snapshot| s.rules.iter().filter(|(_, r)| r.alert == alerts).map(|(n, r)| (n.clone(), r.clone())).collect::<BTreeMap<String, RuleFacts>>();
+    let of_kind = |s: &Snapshot| {
+        s.rules.iter().filter(|(_, r)| r.alert == alerts).map(|(n, r)| (n.clone(), r.clone())).collect::<BTreeMap<String, RuleFacts>>()
+    };
     let (before, now) = (of_kind(old), of_kind(new));
     let describe = |name: &str, rule: &RuleFacts| {
         let mut text = format!("`{name}`");
@@ -366,7 +389,8 @@ fn baseline_changes(changes: &[Change]) -> Vec<String> {
     groups
         .into_iter()
         .map(|(group, kinds)| {
-            let kinds: Vec<String> = kinds.into_iter().map(|(kind, files)| format!("{} {kind} ({})", files.len(), files.join(", "))).collect();
+            let kinds: Vec<String> =
+                kinds.into_iter().map(|(kind, files)| format!("{} {kind} ({})", files.len(), files.join(", "))).collect();
             format!("{group}: {}", kinds.join("; "))
         })
         .collect()
@@ -422,8 +446,10 @@ mod tests {
 
     #[test]
     fn dashboard_panel_query_unit_and_threshold_changes_are_named() {
-        let old = snapshot(&dashboard("D", serde_json::json!([lag_panel("max(x)", "s", 1), {"id": 2, "type": "stat", "title": "Gone"}])), RULES);
-        let new_json = dashboard("D2", serde_json::json!([lag_panel("max by (cluster) (x)", "ms", 2), {"id": 3, "type": "stat", "title": "Up"}]));
+        let old =
+            snapshot(&dashboard("D", serde_json::json!([lag_panel("max(x)", "s", 1), {"id": 2, "type": "stat", "title": "Gone"}])), RULES);
+        let new_json =
+            dashboard("D2", serde_json::json!([lag_panel("max by (cluster) (x)", "ms", 2), {"id": 3, "type": "stat", "title": "Up"}]));
         let new = snapshot(&new_json, RULES);
         let text = render(&compare(&old, &new, &[]), "a..b");
         assert!(text.contains("### D2 (`d`)"), "{text}");
@@ -440,7 +466,9 @@ mod tests {
     fn alert_threshold_for_and_recording_rules() {
         let json = dashboard("D", serde_json::json!([]));
         let old = snapshot(&json, RULES);
-        let new_rules = RULES.replace("> 0.5\n        for: 5m", "> 0.75\n        for: 10m").replace("record: job:x:sum\n        expr: sum(x)", "record: job:y:sum\n        expr: sum(y)");
+        let new_rules = RULES
+            .replace("> 0.5\n        for: 5m", "> 0.75\n        for: 10m")
+            .replace("record: job:x:sum\n        expr: sum(x)", "record: job:y:sum\n        expr: sum(y)");
         let new = snapshot(&json, &new_rules.replace("job:x:sum >", "job:y:sum >"));
         let text = render(&compare(&old, &new, &[]), "a..b");
         assert!(text.contains("`MeshKitLag`: expression `job:x:sum > 0.5` → `job:y:sum > 0.75`; for 5m → 10m"), "{text}");

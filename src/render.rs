@@ -130,7 +130,8 @@ pub async fn render(page: &Page, url: &str, target: &Target, settings: &RenderSe
         })
         .await
         .context("taking the screenshot")?;
-    let dashboard_png = base64::engine::general_purpose::STANDARD.decode(AsRef::<str>::as_ref(&shot.result.data)).context("decoding the screenshot")?;
+    let dashboard_png =
+        base64::engine::general_purpose::STANDARD.decode(AsRef::<str>::as_ref(&shot.result.data)).context("decoding the screenshot")?;
     let boxes: Vec<(u32, Rect)> = state.panels.iter().map(|b| (b.id, pixel_rect(b))).collect();
     let (dashboard_png, panels) = tokio::task::spawn_blocking(move || crop_panels(dashboard_png, &boxes)).await??;
     Ok(Rendered { target: target.clone(), dashboard_png, panels, problems: state.problems, ready_after })

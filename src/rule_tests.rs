@@ -44,8 +44,15 @@ struct Expectation<'a> {
 }
 
 /// Writes the generated promtool test for `scenario` to `out`.
-pub fn generate(scenario: &Scenario, families: &[Family], rule_files: &[RuleFile], selectors: &[Selector], out: &Path) -> anyhow::Result<Generated> {
-    let alerts: BTreeMap<&str, &Rule> = rule_files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| (r.name.value.as_str(), r)).collect();
+pub fn generate(
+    scenario: &Scenario,
+    families: &[Family],
+    rule_files: &[RuleFile],
+    selectors: &[Selector],
+    out: &Path,
+) -> anyhow::Result<Generated> {
+    let alerts: BTreeMap<&str, &Rule> =
+        rule_files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| (r.name.value.as_str(), r)).collect();
     let expectations = resolve(scenario, &alerts)?;
     let step = scenario.step;
     let offset = |t: i64| format!("{}s", t - scenario.start);
@@ -60,9 +67,15 @@ pub fn generate(scenario: &Scenario, families: &[Family], rule_files: &[RuleFile
     checks.sort();
     checks.dedup();
     for (at, alert) in &checks {
-        let firing: Vec<&Expectation> = expectations.iter().filter(|e| e.expected.alert == *alert && e.fires_at <= *at && *at <= e.incident.end).collect();
+        let firing: Vec<&Expectation> =
+            expectations.iter().filter(|e| e.expected.alert == *alert && e.fires_at <= *at && *at <= e.incident.end).collect();
         let _ = writeln!(text, "      # {} ({})", format_utc(*at), if firing.is_empty() { "not firing yet" } else { "firing" });
-        let _ = writeln!(text, "      - eval_time: {}\n        alertname: {alert}\n        exp_alerts:{}", offset(*at), if firing.is_empty() { " []" } else { "" });
+        let _ = writeln!(
+            text,
+            "      - eval_time: {}\n        alertname: {alert}\n        exp_alerts:{}",
+            offset(*at),
+            if firing.is_empty() { " []" } else { "" }
+        );
         for e in firing {
             let _ = writeln!(text, "          - exp_labels:");
             for (k, v) in &e.labels {
@@ -79,7 +92,12 @@ pub fn generate(scenario: &Scenario, families: &[Family], rule_files: &[RuleFile
     let _ = writeln!(text, "    promql_expr_test:");
     for &(from, to) in &stretches {
         let _ = writeln!(text, "      # healthy {} .. {}: no alert of the pack fires", format_utc(from), format_utc(to));
-        let _ = writeln!(text, "      - expr: 'count_over_time(ALERTS{{alertstate=\"firing\"}}[{}s])'\n        eval_time: {}\n        exp_samples: []", to - from, offset(to));
+        let _ = writeln!(
+            text,
+            "      - expr: 'count_over_time(ALERTS{{alertstate=\"firing\"}}[{}s])'\n        eval_time: {}\n        exp_samples: []",
+            to - from,
+            offset(to)
+        );
     }
     crate::fsutil::write_atomic(out, text.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
     Ok(Generated { series: written.series, expected_alerts: expectations.len(), healthy_stretches: stretches })
@@ -101,20 +119,35 @@ fn head(scenario: &Scenario, families: &[Family], rule_files: &[RuleFile], selec
     // order (records first) so the pinned firing minute is deterministic.
     let _ = writeln!(text, "group_eval_order:");
     let groups: Vec<&crate::rules::Group> = rule_files.iter().flat_map(|f| &f.groups).collect();
-    let records_first = groups.iter().filter(|g| g.rules.iter().any(|r| r.kind == RuleKind::Record)).chain(groups.iter().filter(|g| g.rules.iter().all(|r| r.kind == RuleKind::Alert)));
+    let records_first = groups
+        .iter()
+        .filter(|g| g.rules.iter().any(|r| r.kind == RuleKind::Record))
+        .chain(groups.iter().filter(|g| g.rules.iter().all(|r| r.kind == RuleKind::Alert)));
     for group in records_first {
         let _ = writeln!(text, "  - {}", yaml_string(&group.name.value));
     }
-    let _ = writeln!(text, "evaluation_interval: {step}s\ntests:\n  - name: {}\n    interval: {step}s\n    input_series:", yaml_string(&format!("scenario {}", scenario.name)));
-    let written = input_series::write(families, &Filter { selectors: Some(selectors) }, scenario.start, scenario.end, step, "      ", &mut text);
+    let _ = writeln!(
+        text,
+        "evaluation_interval: {step}s\ntests:\n  - name: {}\n    interval: {step}s\n    input_series:",
+        yaml_string(&format!("scenario {}", scenario.name))
+    );
+    let written =
+        input_series::write(families, &Filter { selectors: Some(selectors) }, scenario.start, scenario.end, step, "      ", &mut text);
     (text, written)
 }
 
 /// Writes a test that asks, at every evaluation, for no firing alert of any name: promtool's
 /// failure report then lists every firing with its labels and annotations (see `firings`).
-pub fn generate_observer(scenario: &Scenario, families: &[Family], rule_files: &[RuleFile], selectors: &[Selector], out: &Path) -> anyhow::Result<()> {
+pub fn generate_observer(
+    scenario: &Scenario,
+    families: &[Family],
+    rule_files: &[RuleFile],
+    selectors: &[Selector],
+    out: &Path,
+) -> anyhow::Result<()> {
     let (mut text, _) = head(scenario, families, rule_files, selectors);
-    let names: Vec<&str> = rule_files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| r.name.value.as_str()).collect();
+    let names: Vec<&str> =
+        rule_files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| r.name.value.as_str()).collect();
     let _ = writeln!(text, "    alert_rule_test:");
     for t in (scenario.start..=scenario.end).step_by(scenario.step as usize) {
         for name in &names {
@@ -145,9 +178,15 @@ pub fn first_firings(report: &str) -> Vec<Firing> {
         for entry in got.split("Labels:{").skip(1) {
             let (labels_text, after) = entry.split_once('}').unwrap_or((entry, ""));
             let labels: BTreeMap<String, String> = quoted_pairs(labels_text).into_iter().filter(|(k, _)| k != "alertname").collect();
-            let annotations: BTreeMap<String, String> = after.split_once("Annotations:{").map(|(_, a)| quoted_pairs(a).into_iter().collect()).unwrap_or_default();
+            let annotations: BTreeMap<String, String> =
+                after.split_once("Annotations:{").map(|(_, a)| quoted_pairs(a).into_iter().collect()).unwrap_or_default();
             let key = (alert.to_string(), labels.clone().into_iter().collect());
-            seen.entry(key).or_insert_with(|| Firing { alert: alert.to_string(), at, labels, description: annotations.get("description").cloned().unwrap_or_default() });
+            seen.entry(key).or_insert_with(|| Firing {
+                alert: alert.to_string(),
+                at,
+                labels,
+                description: annotations.get("description").cloned().unwrap_or_default(),
+            });
         }
     }
     let mut firings: Vec<Firing> = seen.into_values().collect();
@@ -197,7 +236,12 @@ fn parse_go_duration(text: &str) -> Option<i64> {
             '0'..='9' => number.push(c),
             'h' | 'm' | 's' => {
                 let value: i64 = number.parse().ok()?;
-                total += value * match c { 'h' => 3600, 'm' => 60, _ => 1 };
+                total += value
+                    * match c {
+                        'h' => 3600,
+                        'm' => 60,
+                        _ => 1,
+                    };
                 number.clear();
             }
             _ => return None,
@@ -212,19 +256,28 @@ fn resolve<'a>(scenario: &'a Scenario, alerts: &BTreeMap<&str, &Rule>) -> Result
     for incident in &scenario.incidents {
         for expected in &incident.expect_alerts {
             let Some(rule) = alerts.get(expected.alert.as_str()) else {
-                problems.push(format!("{}: expect_alerts: no alert rule named `{}` in alerts/*.rules.yaml; use one of {}", expected.source, expected.alert, alerts.keys().copied().collect::<Vec<_>>().join(", ")));
+                problems.push(format!(
+                    "{}: expect_alerts: no alert rule named `{}` in alerts/*.rules.yaml; use one of {}",
+                    expected.source,
+                    expected.alert,
+                    alerts.keys().copied().collect::<Vec<_>>().join(", ")
+                ));
                 continue;
             };
             let fires_at = incident.start + expected.fires_after;
             if expected.fires_after % scenario.step != 0 || fires_at > incident.end {
-                problems.push(format!("{}: fires_after must be a whole number of scrape intervals ({}s) that ends inside the incident", expected.source, scenario.step));
+                problems.push(format!(
+                    "{}: fires_after must be a whole number of scrape intervals ({}s) that ends inside the incident",
+                    expected.source, scenario.step
+                ));
                 continue;
             }
             let mut labels: BTreeMap<String, String> = rule.labels.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
             labels.extend(expected.labels.clone());
             let mut annotations = BTreeMap::new();
             for (name, template) in &rule.annotations {
-                let rendered = if name == "description" { Some(expected.description.clone()) } else { render_labels(&template.value, &labels) };
+                let rendered =
+                    if name == "description" { Some(expected.description.clone()) } else { render_labels(&template.value, &labels) };
                 match rendered {
                     Some(text) => {
                         annotations.insert(name.clone(), text);
@@ -309,7 +362,8 @@ pub struct FileResult {
 
 /// The hand-written test files of a pack, sorted.
 pub fn hand_written(pack_root: &Path) -> Vec<PathBuf> {
-    crate::fsutil::sorted_files(&pack_root.join(HAND_WRITTEN_DIR), |name| name.ends_with(".yaml") || name.ends_with(".yml")).unwrap_or_default()
+    crate::fsutil::sorted_files(&pack_root.join(HAND_WRITTEN_DIR), |name| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .unwrap_or_default()
 }
 
 /// Runs `promtool test rules` on each file (in parallel, one process per file).
@@ -332,7 +386,11 @@ pub async fn run(files: &[PathBuf], log_dir: &Path) -> anyhow::Result<Vec<FileRe
         let (index, path, status, output) = joined.context("a promtool task panicked")?;
         let status = status?;
         if !status.success() && !output.contains("FAILED") {
-            anyhow::bail!(ToolError::ChildFailed(format!("promtool test rules {} exited with {status}: {}", path.display(), output.trim())));
+            anyhow::bail!(ToolError::ChildFailed(format!(
+                "promtool test rules {} exited with {status}: {}",
+                path.display(),
+                output.trim()
+            )));
         }
         results.push((index, FileResult { path, passed: status.success(), output }));
     }
@@ -371,7 +429,10 @@ mod tests {
     #[test]
     fn renders_label_placeholders_only() {
         let labels: BTreeMap<String, String> = [("cluster".to_string(), "eu".to_string())].into();
-        assert_eq!(render_labels("x?var-cluster={{ $labels.cluster }}&n={{$labels.node}}", &labels).as_deref(), Some("x?var-cluster=eu&n="));
+        assert_eq!(
+            render_labels("x?var-cluster={{ $labels.cluster }}&n={{$labels.node}}", &labels).as_deref(),
+            Some("x?var-cluster=eu&n=")
+        );
         assert_eq!(render_labels("{{ $value | humanize }}", &labels), None);
     }
 }

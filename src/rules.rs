@@ -117,8 +117,9 @@ impl RuleFile {
 /// The rule files of a pack, sorted by path.
 pub fn rule_file_paths(pack_root: &Path) -> Result<Vec<PathBuf>, ToolError> {
     let dir = pack_root.join(RULES_DIR);
-    crate::fsutil::sorted_files(&dir, |name| name.ends_with(RULES_SUFFIX))
-        .map_err(|err| ToolError::InvalidInput(format!("{}: cannot list rule files: {err}; run from the pack root or pass --pack", dir.display())))
+    crate::fsutil::sorted_files(&dir, |name| name.ends_with(RULES_SUFFIX)).map_err(|err| {
+        ToolError::InvalidInput(format!("{}: cannot list rule files: {err}; run from the pack root or pass --pack", dir.display()))
+    })
 }
 
 /// Loads every rule file of the pack.
@@ -147,7 +148,11 @@ impl From<Unreadable> for ToolError {
 }
 
 pub fn load(path: &Path) -> Result<RuleFile, Unreadable> {
-    let text = std::fs::read_to_string(path).map_err(|err| Unreadable { path: path.to_path_buf(), at: Position { line: 1, column: 1 }, message: format!("cannot read: {err}") })?;
+    let text = std::fs::read_to_string(path).map_err(|err| Unreadable {
+        path: path.to_path_buf(),
+        at: Position { line: 1, column: 1 },
+        message: format!("cannot read: {err}"),
+    })?;
     parse(path, &text)
 }
 
@@ -166,12 +171,19 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Unreadable> {
             let (kind, name) = match (&rule.record, &rule.alert) {
                 (Some(record), None) => (RuleKind::Record, record),
                 (None, Some(alert)) => (RuleKind::Alert, alert),
-                _ => return Err(unreadable(Position::from(&rule.expr), "a rule needs exactly one of `record` or `alert`; add the missing one or split the rule".to_string())),
+                _ => {
+                    return Err(unreadable(
+                        Position::from(&rule.expr),
+                        "a rule needs exactly one of `record` or `alert`; add the missing one or split the rule".to_string(),
+                    ))
+                }
             };
             let for_secs = match &rule.for_ {
                 None => 0,
                 Some(text) if text.value == "0" || text.value == "0s" || text.value == "0m" => 0,
-                Some(text) => parse_duration_secs(&text.value).map_err(|message| unreadable(Position::from(text), format!("for: {message}")))?,
+                Some(text) => {
+                    parse_duration_secs(&text.value).map_err(|message| unreadable(Position::from(text), format!("for: {message}")))?
+                }
             };
             rules.push(Rule {
                 kind,

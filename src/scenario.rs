@@ -279,9 +279,7 @@ impl IncidentKind {
         match self {
             LeaderFlap | SplitBrain => TargetRule { needs: &["cluster"], accepts: &["scope"] },
             LeaderlessScope => TargetRule { needs: &["cluster", "scope"], accepts: &[] },
-            GossipPartition | ShardImbalance | Drain | TelemetryOverflow => {
-                TargetRule { needs: &["cluster", "node"], accepts: &[] }
-            }
+            GossipPartition | ShardImbalance | Drain | TelemetryOverflow => TargetRule { needs: &["cluster", "node"], accepts: &[] },
             Rebalance | ReplicationLag => TargetRule { needs: &["cluster", "namespace"], accepts: &[] },
             ReplicationStall => TargetRule { needs: &["cluster", "namespace", "shard"], accepts: &[] },
             Http3Downgrade => TargetRule { needs: &["cluster"], accepts: &["namespace"] },
@@ -390,10 +388,7 @@ impl Scenario {
 /// `file:line:column`, the field path and what would fix it; all problems at once.
 pub fn load(path: &Path, now_unix: i64) -> Result<Scenario, ToolError> {
     let text = std::fs::read_to_string(path).map_err(|err| {
-        ToolError::InvalidInput(format!(
-            "{}: cannot read scenario: {err}; pass an existing file with --scenario",
-            path.display()
-        ))
+        ToolError::InvalidInput(format!("{}: cannot read scenario: {err}; pass an existing file with --scenario", path.display()))
     })?;
     parse(path, &text, now_unix)
 }
@@ -407,9 +402,7 @@ pub fn parse(path: &Path, text: &str, now_unix: i64) -> Result<Scenario, ToolErr
             .unwrap_or_else(|| path.display().to_string());
         let message = err.to_string();
         let first_line = message.lines().next().unwrap_or("invalid YAML").to_string();
-        ToolError::InvalidInput(format!(
-            "{location}: {first_line}; see scenarios/reference.yaml for the expected shape"
-        ))
+        ToolError::InvalidInput(format!("{location}: {first_line}; see scenarios/reference.yaml for the expected shape"))
     })?;
     Resolver { path, problems: Vec::new() }.resolve(spec, now_unix)
 }
@@ -454,22 +447,29 @@ impl Resolver<'_> {
             if end <= start {
                 self.problem(&spec.window.end, "window.end", "must be after window.start");
             } else if (end - start) % step != 0 {
-                self.problem(&spec.window.end, "window.end", format!(
-                    "the window ({}s) is not a whole number of scrape intervals ({step}s); move window.end",
-                    end - start
-                ));
+                self.problem(
+                    &spec.window.end,
+                    "window.end",
+                    format!("the window ({}s) is not a whole number of scrape intervals ({step}s); move window.end", end - start),
+                );
             }
             if start % step != 0 {
-                self.problem(&spec.window.start, "window.start", format!(
-                    "must be aligned to the scrape interval ({step}s) so samples fall on whole intervals"
-                ));
+                self.problem(
+                    &spec.window.start,
+                    "window.start",
+                    format!("must be aligned to the scrape interval ({step}s) so samples fall on whole intervals"),
+                );
             }
             if end > now_unix {
-                self.problem(&spec.window.end, "window.end", format!(
-                    "{} is in the future (now is {}); Prometheus would drop or misplace future samples — move the window into the past",
-                    format_utc(end),
-                    format_utc(now_unix)
-                ));
+                self.problem(
+                    &spec.window.end,
+                    "window.end",
+                    format!(
+                        "{} is in the future (now is {}); Prometheus would drop or misplace future samples — move the window into the past",
+                        format_utc(end),
+                        format_utc(now_unix)
+                    ),
+                );
             }
         }
 
@@ -522,9 +522,11 @@ impl Resolver<'_> {
                 self.problem(&cluster.name, &format!("{field}.name"), format!("duplicate cluster `{}`", cluster.name.value));
             }
             if !CLUSTER_STATES.contains(&cluster.state.value.as_str()) {
-                self.problem(&cluster.state, &format!("{field}.state"), format!(
-                    "unknown cluster state `{}`; use one of {}", cluster.state.value, CLUSTER_STATES.join(", ")
-                ));
+                self.problem(
+                    &cluster.state,
+                    &format!("{field}.state"),
+                    format!("unknown cluster state `{}`; use one of {}", cluster.state.value, CLUSTER_STATES.join(", ")),
+                );
             }
             let cluster_index = scenario.clusters.len();
             let mut resolved = Cluster {
@@ -549,12 +551,18 @@ impl Resolver<'_> {
                 for (ki, node) in namespace.nodes.iter().enumerate() {
                     let field = format!("{field}.nodes[{ki}]");
                     if !node_ids.insert(node.id.value.clone()) {
-                        self.problem(&node.id, &format!("{field}.id"), format!("duplicate node id `{}`; node ids are unique across the mesh", node.id.value));
+                        self.problem(
+                            &node.id,
+                            &format!("{field}.id"),
+                            format!("duplicate node id `{}`; node ids are unique across the mesh", node.id.value),
+                        );
                     }
                     if !NODE_ROLES.contains(&node.role.value.as_str()) {
-                        self.problem(&node.role, &format!("{field}.role"), format!(
-                            "unknown role `{}`; use one of {}", node.role.value, NODE_ROLES.join(", ")
-                        ));
+                        self.problem(
+                            &node.role,
+                            &format!("{field}.role"),
+                            format!("unknown role `{}`; use one of {}", node.role.value, NODE_ROLES.join(", ")),
+                        );
                     }
                     nodes.push(scenario.nodes.len());
                     resolved.nodes.push(scenario.nodes.len());
@@ -581,7 +589,11 @@ impl Resolver<'_> {
                 });
             }
             if !resolved.nodes.iter().any(|&n| scenario.nodes[n].role == "control-plane") {
-                self.problem(&cluster.name, &format!("{field}.namespaces"), "a cluster needs at least one node with role control-plane (it holds the global-control scope)");
+                self.problem(
+                    &cluster.name,
+                    &format!("{field}.namespaces"),
+                    "a cluster needs at least one node with role control-plane (it holds the global-control scope)",
+                );
             }
             scenario.clusters.push(resolved);
         }
@@ -589,10 +601,16 @@ impl Resolver<'_> {
             for (ri, source) in cluster.replicates_from.iter().enumerate() {
                 match scenario.clusters.iter().position(|c| c.name == source.value) {
                     Some(index) if index != ci => scenario.clusters[ci].replicates_from.push(index),
-                    Some(_) => self.problem(source, &format!("clusters[{ci}].replicates_from[{ri}]"), "a cluster cannot replicate from itself"),
+                    Some(_) => {
+                        self.problem(source, &format!("clusters[{ci}].replicates_from[{ri}]"), "a cluster cannot replicate from itself")
+                    }
                     None => {
                         let known = names(scenario.clusters.iter().map(|c| c.name.as_str()));
-                        self.problem(source, &format!("clusters[{ci}].replicates_from[{ri}]"), format!("unknown cluster `{}`; known clusters: {known}", source.value));
+                        self.problem(
+                            source,
+                            &format!("clusters[{ci}].replicates_from[{ri}]"),
+                            format!("unknown cluster `{}`; known clusters: {known}", source.value),
+                        );
                     }
                 }
             }
@@ -602,9 +620,11 @@ impl Resolver<'_> {
     fn incident(&mut self, scenario: &Scenario, spec: &IncidentSpec, index: usize) -> Option<Incident> {
         let field = format!("incidents[{index}]");
         let Some(kind) = IncidentKind::parse(&spec.kind.value) else {
-            self.problem(&spec.kind, &format!("{field}.kind"), format!(
-                "unknown incident kind `{}`; use one of {}", spec.kind.value, INCIDENT_KINDS.join(", ")
-            ));
+            self.problem(
+                &spec.kind,
+                &format!("{field}.kind"),
+                format!("unknown incident kind `{}`; use one of {}", spec.kind.value, INCIDENT_KINDS.join(", ")),
+            );
             return None;
         };
         let start = self.time(&spec.start, &format!("{field}.start"));
@@ -614,10 +634,17 @@ impl Resolver<'_> {
                 self.problem(&spec.end, &format!("{field}.end"), "must be after the incident's start");
             }
             if start < scenario.start || end > scenario.end {
-                self.problem(&spec.start, &format!("{field}.start"), format!(
-                    "the incident ({} .. {}) lies outside the window ({} .. {}); move it inside window.start .. window.end",
-                    format_utc(start), format_utc(end), format_utc(scenario.start), format_utc(scenario.end)
-                ));
+                self.problem(
+                    &spec.start,
+                    &format!("{field}.start"),
+                    format!(
+                        "the incident ({} .. {}) lies outside the window ({} .. {}); move it inside window.start .. window.end",
+                        format_utc(start),
+                        format_utc(end),
+                        format_utc(scenario.start),
+                        format_utc(scenario.end)
+                    ),
+                );
             }
         }
 
@@ -633,12 +660,14 @@ impl Resolver<'_> {
         for (name, position) in given {
             let allowed = rule.needs.contains(&name) || rule.accepts.contains(&name);
             match position {
-                None if rule.needs.contains(&name) => self.problem(&spec.kind, &format!("{field}.target.{name}"), format!(
-                    "`{}` needs target.{name}", kind.name()
-                )),
+                None if rule.needs.contains(&name) => {
+                    self.problem(&spec.kind, &format!("{field}.target.{name}"), format!("`{}` needs target.{name}", kind.name()))
+                }
                 Some((line, column)) if !allowed => self.problems.push(format!(
                     "{}:{line}:{column}: {field}.target.{name}: `{}` does not use target.{name}; remove it (it takes {})",
-                    self.path.display(), kind.name(), rule.needs.iter().chain(rule.accepts).copied().collect::<Vec<_>>().join(", ")
+                    self.path.display(),
+                    kind.name(),
+                    rule.needs.iter().chain(rule.accepts).copied().collect::<Vec<_>>().join(", ")
                 )),
                 _ => {}
             }
@@ -648,7 +677,11 @@ impl Resolver<'_> {
             let found = scenario.clusters.iter().position(|c| c.name == name.value);
             if found.is_none() {
                 let known = names(scenario.clusters.iter().map(|c| c.name.as_str()));
-                self.problem(name, &format!("{field}.target.cluster"), format!("unknown cluster `{}`; known clusters: {known}", name.value));
+                self.problem(
+                    name,
+                    &format!("{field}.target.cluster"),
+                    format!("unknown cluster `{}`; known clusters: {known}", name.value),
+                );
             }
             found
         })?;
@@ -657,9 +690,11 @@ impl Resolver<'_> {
             let found = in_cluster.iter().copied().find(|&n| scenario.namespaces[n].name == name.value);
             if found.is_none() {
                 let known = names(in_cluster.iter().map(|&n| scenario.namespaces[n].name.as_str()));
-                self.problem(name, &format!("{field}.target.namespace"), format!(
-                    "unknown namespace `{}` in cluster `{}`; known there: {known}", name.value, scenario.clusters[cluster].name
-                ));
+                self.problem(
+                    name,
+                    &format!("{field}.target.namespace"),
+                    format!("unknown namespace `{}` in cluster `{}`; known there: {known}", name.value, scenario.clusters[cluster].name),
+                );
             }
             found
         });
@@ -668,7 +703,11 @@ impl Resolver<'_> {
         let shard = target.shard.as_ref().and_then(|shard| {
             let limit = namespace.map(|n| scenario.namespaces[n].shards).unwrap_or(0);
             if shard.value >= limit {
-                self.problem(shard, &format!("{field}.target.shard"), format!("shard {} does not exist; the namespace has shards 0..{}", shard.value, limit.saturating_sub(1)));
+                self.problem(
+                    shard,
+                    &format!("{field}.target.shard"),
+                    format!("shard {} does not exist; the namespace has shards 0..{}", shard.value, limit.saturating_sub(1)),
+                );
                 None
             } else {
                 Some(shard.value)
@@ -713,7 +752,11 @@ impl Resolver<'_> {
         }
         if let Some(n) = &spec.nodes_down {
             if n.value == 0 || n.value as usize > scenario.clusters[cluster].nodes.len() {
-                self.problem(n, &format!("{field}.nodes_down"), format!("must be between 1 and the cluster's {} nodes", scenario.clusters[cluster].nodes.len()));
+                self.problem(
+                    n,
+                    &format!("{field}.nodes_down"),
+                    format!("must be between 1 and the cluster's {} nodes", scenario.clusters[cluster].nodes.len()),
+                );
             }
         }
         Some(Incident {
@@ -739,7 +782,11 @@ impl Resolver<'_> {
         let found = in_cluster.iter().copied().find(|&n| scenario.nodes[n].id == id.value);
         if found.is_none() {
             let known = names(in_cluster.iter().map(|&n| scenario.nodes[n].id.as_str()));
-            self.problem(id, field, format!("unknown node `{}` in cluster `{}`; known there: {known}", id.value, scenario.clusters[cluster].name));
+            self.problem(
+                id,
+                field,
+                format!("unknown node `{}` in cluster `{}`; known there: {known}", id.value, scenario.clusters[cluster].name),
+            );
         }
         found
     }

@@ -69,7 +69,8 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
         return Ok(summary);
     }
     std::fs::create_dir_all(&entries).with_context(|| format!("creating the cache directory {}", entries.display()))?;
-    let staging = tempfile::Builder::new().prefix(".building-").tempdir_in(&entries).context("creating a staging directory in the cache")?;
+    let staging =
+        tempfile::Builder::new().prefix(".building-").tempdir_in(&entries).context("creating a staging directory in the cache")?;
 
     progress(&format!("generating {} ({})", request.scenario.name, request.scenario.describe()));
     let started = Instant::now();
@@ -93,7 +94,12 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
     };
     drop(families);
     let generate_seconds = started.elapsed().as_secs_f64();
-    progress(&format!("generated {} series, {} samples in {generate_seconds:.1}s; backfilling {} blocks with promtool", totals.series, totals.samples, inputs.len()));
+    progress(&format!(
+        "generated {} series, {} samples in {generate_seconds:.1}s; backfilling {} blocks with promtool",
+        totals.series,
+        totals.samples,
+        inputs.len()
+    ));
 
     let started = Instant::now();
     let data = staging.path().join("data");
@@ -191,7 +197,13 @@ fn move_blocks(from: &Path, data: &Path) -> anyhow::Result<usize> {
 /// Evaluates the recording rules with `promtool tsdb create-blocks-from rules` against a
 /// Prometheus over the raw blocks in `data`, and moves the resulting blocks into `data`.
 /// Rules must read raw series only: a rule reading another recorded series would see nothing.
-async fn backfill_rules(request: &SeedRequest<'_>, groups: Vec<serde_json::Value>, promtool: &Path, staging: &Path, data: &Path) -> anyhow::Result<()> {
+async fn backfill_rules(
+    request: &SeedRequest<'_>,
+    groups: Vec<serde_json::Value>,
+    promtool: &Path,
+    staging: &Path,
+    data: &Path,
+) -> anyhow::Result<()> {
     let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let shards = split_rule_groups(groups, parallel);
     let server = crate::prometheus::Prometheus::start(data).await?;
@@ -234,7 +246,9 @@ async fn backfill_rules(request: &SeedRequest<'_>, groups: Vec<serde_json::Value
         moved += move_blocks(out, data)?;
     }
     if moved == 0 {
-        anyhow::bail!(crate::exit::ToolError::ChildFailed("promtool evaluated the recording rules but wrote no blocks: does any rule match the seeded series?".to_string()));
+        anyhow::bail!(crate::exit::ToolError::ChildFailed(
+            "promtool evaluated the recording rules but wrote no blocks: does any rule match the seeded series?".to_string()
+        ));
     }
     Ok(())
 }
@@ -248,7 +262,11 @@ fn split_rule_groups(mut groups: Vec<serde_json::Value>, parts: usize) -> Vec<Ve
         lightest.0 += rule_count(&group);
         lightest.1.push(group);
     }
-    shares.into_iter().filter(|(_, g)| !g.is_empty()).map(|(_, g)| serde_json::to_vec(&serde_json::json!({ "groups": g })).expect("JSON serialises")).collect()
+    shares
+        .into_iter()
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(_, g)| serde_json::to_vec(&serde_json::json!({ "groups": g })).expect("JSON serialises"))
+        .collect()
 }
 
 /// The content hash of everything that decides the seeded TSDB.
@@ -289,7 +307,8 @@ fn read_summary(entry: &Path) -> Option<SeedSummary> {
 }
 
 fn touch(entry: &Path) {
-    let _ = std::fs::File::options().append(true).open(entry.join("summary.json")).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    let _ =
+        std::fs::File::options().append(true).open(entry.join("summary.json")).and_then(|f| f.set_modified(std::time::SystemTime::now()));
 }
 
 /// Removes all but the newest few cache entries (and abandoned staging directories).

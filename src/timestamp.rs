@@ -17,18 +17,11 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
         return Err(format!("`{text}` is not a UTC timestamp; write it as 2026-11-02T06:00:00Z"));
     }
     let field = |from: usize, to: usize| -> Result<i64, String> {
-        text[from..to]
-            .parse::<i64>()
-            .map_err(|_| format!("`{text}` has a non-numeric field; write it as 2026-11-02T06:00:00Z"))
+        text[from..to].parse::<i64>().map_err(|_| format!("`{text}` has a non-numeric field; write it as 2026-11-02T06:00:00Z"))
     };
     let (year, month, day) = (field(0, 4)?, field(5, 7)?, field(8, 10)?);
     let (hour, minute, second) = (field(11, 13)?, field(14, 16)?, field(17, 19)?);
-    let in_range = (1..=12).contains(&month)
-        && day >= 1
-        && day <= days_in_month(year, month)
-        && hour < 24
-        && minute < 60
-        && second < 60;
+    let in_range = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && hour < 24 && minute < 60 && second < 60;
     if !in_range {
         return Err(format!("`{text}` is not a valid calendar date and time"));
     }
@@ -40,12 +33,7 @@ pub fn format_utc(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, (secs % 3600) / 60, secs % 60)
 }
 
 /// Parses a Prometheus-style duration made of whole units: `90s`, `5m`, `1h30m`, `2d`.
@@ -64,9 +52,7 @@ pub fn parse_duration_secs(text: &str) -> Result<i64, String> {
             'd' => 86_400,
             _ => return Err(format!("`{text}` is not a duration; write it like 30s, 5m or 1h30m")),
         };
-        let value: i64 = digits
-            .parse()
-            .map_err(|_| format!("`{text}` is not a duration; write it like 30s, 5m or 1h30m"))?;
+        let value: i64 = digits.parse().map_err(|_| format!("`{text}` is not a duration; write it like 30s, 5m or 1h30m"))?;
         total += value * unit;
         digits.clear();
     }

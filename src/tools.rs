@@ -33,13 +33,12 @@ pub async fn check(program: Program, args: &[&str], file: &std::path::Path) -> a
 /// Finds `program` on PATH, or explains how to install it.
 pub fn locate(program: Program) -> Result<PathBuf, ToolError> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program.binary))
-        .find(|candidate| is_executable(candidate))
-        .ok_or_else(|| ToolError::MissingTool {
+    std::env::split_paths(&path).map(|dir| dir.join(program.binary)).find(|candidate| is_executable(candidate)).ok_or_else(|| {
+        ToolError::MissingTool {
             what: format!("`{}`", program.binary),
             hint: format!("install it with `apt-get install -y {}` (or run ./dev setup)", program.package),
-        })
+        }
+    })
 }
 
 fn is_executable(path: &std::path::Path) -> bool {

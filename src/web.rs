@@ -35,7 +35,11 @@ pub async fn bind() -> anyhow::Result<tokio::net::TcpListener> {
 }
 
 /// Serves `site` on `listener` until `shutdown` resolves.
-pub async fn serve(listener: tokio::net::TcpListener, site: Site, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    site: Site,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let client = reqwest::Client::builder().no_proxy().build().context("building the proxy client")?;
     let state = Arc::new((site, client));
     let app = Router::new().fallback(handle).with_state(state);
@@ -51,7 +55,10 @@ async fn handle(State(state): State<Shared>, request: Request) -> Response {
         return if is_read_only_query(endpoint) && matches!(*request.method(), Method::GET | Method::POST) {
             proxy(site, client, request).await
         } else {
-            refuse(StatusCode::FORBIDDEN, "only the read-only query API is proxied: query, query_range, labels, label/<name>/values, series")
+            refuse(
+                StatusCode::FORBIDDEN,
+                "only the read-only query API is proxied: query, query_range, labels, label/<name>/values, series",
+            )
         };
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
@@ -80,13 +87,17 @@ async fn handle(State(state): State<Shared>, request: Request) -> Response {
 fn is_read_only_query(endpoint: &str) -> bool {
     match endpoint {
         "query" | "query_range" | "labels" | "series" => true,
-        other => other.strip_prefix("label/").and_then(|rest| rest.strip_suffix("/values")).is_some_and(|name| !name.is_empty() && !name.contains('/')),
+        other => other
+            .strip_prefix("label/")
+            .and_then(|rest| rest.strip_suffix("/values"))
+            .is_some_and(|name| !name.is_empty() && !name.contains('/')),
     }
 }
 
 async fn proxy(site: &Site, client: &reqwest::Client, request: Request) -> Response {
     let uri = request.uri();
-    let target = format!("{}{}{}", site.prometheus.trim_end_matches('/'), uri.path(), uri.query().map(|q| format!("?{q}")).unwrap_or_default());
+    let target =
+        format!("{}{}{}", site.prometheus.trim_end_matches('/'), uri.path(), uri.query().map(|q| format!("?{q}")).unwrap_or_default());
     let method = request.method().clone();
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
     let body = match to_bytes(request.into_body(), MAX_BODY).await {
@@ -119,7 +130,9 @@ fn dashboards(site: &Site) -> BTreeMap<String, (PathBuf, serde_json::Value)> {
     let mut found = BTreeMap::new();
     for dir in &site.dashboard_dirs {
         for file in crate::fsutil::files_below(dir, |name| name.ends_with(".json")) {
-            let Some(dashboard) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else { continue };
+            let Some(dashboard) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else {
+                continue;
+            };
             if let Some(uid) = dashboard["uid"].as_str() {
                 found.entry(uid.to_string()).or_insert((file, dashboard));
             }
@@ -215,7 +228,16 @@ mod tests {
         for allowed in ["query", "query_range", "labels", "series", "label/cluster/values", "label/__name__/values"] {
             assert!(is_read_only_query(allowed), "{allowed}");
         }
-        for refused in ["admin/tsdb/delete_series", "write", "otlp/v1/metrics", "status/config", "label//values", "label/a/b/values", "rules", "targets"] {
+        for refused in [
+            "admin/tsdb/delete_series",
+            "write",
+            "otlp/v1/metrics",
+            "status/config",
+            "label//values",
+            "label/a/b/values",
+            "rules",
+            "targets",
+        ] {
             assert!(!is_read_only_query(refused), "{refused}");
         }
     }

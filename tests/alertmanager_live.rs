@@ -37,7 +37,12 @@ fn webhook_sink() -> (u16, Deliveries) {
             }
             if let Ok(payload) = serde_json::from_slice::<serde_json::Value>(&body) {
                 let receiver = payload["receiver"].as_str().unwrap_or_default().to_string();
-                let names = payload["alerts"].as_array().into_iter().flatten().filter_map(|a| a["labels"]["alertname"].as_str().map(str::to_string)).collect();
+                let names = payload["alerts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a["labels"]["alertname"].as_str().map(str::to_string))
+                    .collect();
                 seen.lock().unwrap().push((receiver, names));
             }
             let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -90,7 +95,10 @@ fn start_alertmanager(config: &str) -> Alertmanager {
 /// The pack's configuration rendered by the tool, every webhook pointing at the sink.
 fn rendered(sink_port: u16) -> String {
     let template = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
-    let env: Vec<(String, String)> = meshkit_obs::alertmanager::placeholders(&template).into_iter().map(|n| (n.clone(), format!("http://127.0.0.1:{sink_port}/{}", n.to_lowercase()))).collect();
+    let env: Vec<(String, String)> = meshkit_obs::alertmanager::placeholders(&template)
+        .into_iter()
+        .map(|n| (n.clone(), format!("http://127.0.0.1:{sink_port}/{}", n.to_lowercase())))
+        .collect();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let output = common::run_tool(&["alertmanager-config"], &env);
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
@@ -132,12 +140,19 @@ fn pages_warnings_silences_inhibition_and_maintenance_in_a_real_alertmanager() {
     let config = rendered(port);
     let normal = start_alertmanager(&config);
     // The same configuration with the maintenance window widened to all week, all day.
-    let always_maintenance = config.replacen("      - weekdays: [saturday]\n        times: [{start_time: \"02:00\", end_time: \"06:00\"}]", "      - times: [{start_time: \"00:00\", end_time: \"24:00\"}]", 1);
+    let always_maintenance = config.replacen(
+        "      - weekdays: [saturday]\n        times: [{start_time: \"02:00\", end_time: \"06:00\"}]",
+        "      - times: [{start_time: \"00:00\", end_time: \"24:00\"}]",
+        1,
+    );
     assert_ne!(always_maintenance, config, "the mesh-maintenance window moved; update this test");
     let maintenance = start_alertmanager(&always_maintenance);
 
     // A silence made before the alert arrives: nothing is delivered for it.
-    amtool(&normal, &["silence", "add", "--comment=planned drain", "--duration=1h", "alertname=MeshKitReplicationStalled", "cluster=prod-eu-west"]);
+    amtool(
+        &normal,
+        &["silence", "add", "--comment=planned drain", "--duration=1h", "alertname=MeshKitReplicationStalled", "cluster=prod-eu-west"],
+    );
     fire(&normal, "MeshKitReplicationStalled", "critical", "mesh-control-plane", "prod-eu-west");
     // A degraded cluster inhibits the cluster's module alerts.
     fire(&normal, "MeshKitClusterDegraded", "critical", "platform", "prod-us-east");
@@ -150,11 +165,19 @@ fn pages_warnings_silences_inhibition_and_maintenance_in_a_real_alertmanager() {
     fire(&maintenance, "MeshKitSplitBrainSuspected", "critical", "mesh-control-plane", "prod-eu-west");
 
     assert_eq!(wait_for(&deliveries, "MeshKitClusterDegraded", Duration::from_secs(30)), ["platform-pager"]);
-    assert_eq!(wait_for(&deliveries, "MeshKitSplitBrainSuspected", Duration::from_secs(30)), ["control-plane-pager"], "pages go out during maintenance");
+    assert_eq!(
+        wait_for(&deliveries, "MeshKitSplitBrainSuspected", Duration::from_secs(30)),
+        ["control-plane-pager"],
+        "pages go out during maintenance"
+    );
     // Warnings wait for group_wait (30 s) before their first notification.
     assert_eq!(wait_for(&deliveries, "MeshKitHTTP3DowngradeHigh", Duration::from_secs(50)), ["transport-chat"]);
     let leaderless: Vec<String> = delivered(&deliveries, "MeshKitLeaderlessScope");
-    assert_eq!(leaderless, ["control-plane-pager"], "delivered once, for prod-eu-west only: prod-us-east's is inhibited by MeshKitClusterDegraded");
+    assert_eq!(
+        leaderless,
+        ["control-plane-pager"],
+        "delivered once, for prod-eu-west only: prod-us-east's is inhibited by MeshKitClusterDegraded"
+    );
     assert!(delivered(&deliveries, "MeshKitReplicationStalled").is_empty(), "a silenced alert was delivered");
     assert!(delivered(&deliveries, "MeshKitGossipRTTHigh").is_empty(), "a warning was delivered inside the maintenance window");
 }

@@ -40,9 +40,15 @@ fn unknown_incident_kind_names_the_known_ones() {
 
 #[test]
 fn unknown_cluster_namespace_and_node_are_named_with_what_exists() {
-    let cluster = seed_with("target: {cluster: prod-us-east, node: use-payments-2}", "target: {cluster: prod-us-west, node: use-payments-2}");
-    assert_located("unknown cluster", cluster, &["incidents[3].target.cluster", "unknown cluster `prod-us-west`", "known clusters: prod-eu-west, prod-us-east, staging"]);
-    let namespace = seed_with("target: {cluster: prod-us-east, namespace: payments}", "target: {cluster: prod-us-east, namespace: paymnts}");
+    let cluster =
+        seed_with("target: {cluster: prod-us-east, node: use-payments-2}", "target: {cluster: prod-us-west, node: use-payments-2}");
+    assert_located(
+        "unknown cluster",
+        cluster,
+        &["incidents[3].target.cluster", "unknown cluster `prod-us-west`", "known clusters: prod-eu-west, prod-us-east, staging"],
+    );
+    let namespace =
+        seed_with("target: {cluster: prod-us-east, namespace: payments}", "target: {cluster: prod-us-east, namespace: paymnts}");
     assert_located("unknown namespace", namespace, &["target.namespace", "unknown namespace `paymnts`", "known there: payments, orders"]);
     let node = seed_with("target: {cluster: prod-eu-west, node: euw-orders-1}", "target: {cluster: prod-eu-west, node: euw-orders-9}");
     assert_located("unknown node", node, &["target.node", "unknown node `euw-orders-9`", "euw-orders-1"]);

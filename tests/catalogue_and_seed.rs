@@ -22,7 +22,8 @@ fn every_emitted_series_is_in_the_catalogue_and_every_entry_is_emitted() {
     let mut emitted_names = BTreeSet::new();
     let mut problems = Vec::new();
     for labels in series.as_array().unwrap() {
-        let labels: BTreeMap<String, String> = labels.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+        let labels: BTreeMap<String, String> =
+            labels.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
         let name = &labels["__name__"];
         emitted_names.insert(name.clone());
         if name.contains(':') {
@@ -57,7 +58,9 @@ fn every_emitted_series_is_in_the_catalogue_and_every_entry_is_emitted() {
     let recorded: BTreeSet<String> = meshkit_obs::rules::load_all(&common::pack_root())
         .unwrap()
         .iter()
-        .flat_map(|f| f.rules().filter(|r| r.kind == meshkit_obs::rules::RuleKind::Record).map(|r| r.name.value.clone()).collect::<Vec<_>>())
+        .flat_map(|f| {
+            f.rules().filter(|r| r.kind == meshkit_obs::rules::RuleKind::Record).map(|r| r.name.value.clone()).collect::<Vec<_>>()
+        })
         .collect();
     let stored_records: BTreeSet<String> = emitted_names.iter().filter(|n| n.contains(':')).cloned().collect();
     for missing in recorded.difference(&stored_records) {
@@ -83,14 +86,21 @@ fn histograms_are_consistent_and_counters_never_decrease_without_a_restart() {
     // Buckets are cumulative: a lower bound never holds more than the next one up.
     let non_cumulative = common::query_range(
         r#"omnirelay_http_request_duration_milliseconds_bucket{le="250"} > ignoring (le) omnirelay_http_request_duration_milliseconds_bucket{le="500"}"#,
-        scenario.start, scenario.end, 600,
+        scenario.start,
+        scenario.end,
+        600,
     );
     assert!(non_cumulative.is_empty(), "buckets are not cumulative");
     // Counter resets happen only when the target restarted (up went 0 then 1).
     for metric in catalogue().metrics.iter().filter(|m| m.kind == MetricType::Counter) {
         let query = format!("sum by (node) (resets({}[10m])) > 0 unless on (node) (min_over_time(up[10m]) == 0)", metric.name);
         let resets = common::query_range(&query, scenario.start, scenario.end, 600);
-        assert!(resets.is_empty(), "{} resets without a restart on {:?}", metric.name, resets.iter().map(|s| s.label("node")).collect::<Vec<_>>());
+        assert!(
+            resets.is_empty(),
+            "{} resets without a restart on {:?}",
+            metric.name,
+            resets.iter().map(|s| s.label("node")).collect::<Vec<_>>()
+        );
     }
     // Each node counts itself alive, so alive >= 1 wherever the node reports.
     let lonely = common::query_range(r#"mesh_gossip_members_peers{mesh_status="alive"} < 1"#, scenario.start, scenario.end, 600);
@@ -171,7 +181,11 @@ fn recorded_instants(data_dir: &str) -> std::collections::BTreeSet<(String, Stri
     let status = std::process::Command::new("cp").arg("-a").arg(format!("{data_dir}/.")).arg(copy.path()).status().unwrap();
     assert!(status.success());
     std::fs::create_dir_all(copy.path().join("wal")).unwrap();
-    let dump = std::process::Command::new("promtool").args(["tsdb", "dump", "--match", "{__name__=~\".+:.+\"}"]).arg(copy.path()).output().unwrap();
+    let dump = std::process::Command::new("promtool")
+        .args(["tsdb", "dump", "--match", "{__name__=~\".+:.+\"}"])
+        .arg(copy.path())
+        .output()
+        .unwrap();
     assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
     String::from_utf8_lossy(&dump.stdout)
         .lines()

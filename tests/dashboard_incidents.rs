@@ -48,9 +48,22 @@ fn panel_query(dashboard: &str, panel: u64, ref_id: &str) -> String {
     let json: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     let panels = json["panels"].as_array().unwrap();
     let found = panels.iter().find(|p| p["id"] == panel).unwrap_or_else(|| panic!("{dashboard} has no panel {panel}"));
-    let target = found["targets"].as_array().unwrap().iter().find(|t| t["refId"] == ref_id).unwrap_or_else(|| panic!("{dashboard} panel {panel} has no target {ref_id}"));
+    let target = found["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["refId"] == ref_id)
+        .unwrap_or_else(|| panic!("{dashboard} panel {panel} has no target {ref_id}"));
     let mut expr = target["expr"].as_str().unwrap().to_string();
-    for (variable, value) in [("$__rate_interval", "4m"), ("$__interval", "1m"), ("$__range", "12h"), ("$cluster", ".*"), ("$namespace", ".*"), ("$node", ".*"), ("$scope", ".*")] {
+    for (variable, value) in [
+        ("$__rate_interval", "4m"),
+        ("$__interval", "1m"),
+        ("$__range", "12h"),
+        ("$cluster", ".*"),
+        ("$namespace", ".*"),
+        ("$node", ".*"),
+        ("$scope", ".*"),
+    ] {
         expr = expr.replace(variable, value);
     }
     expr
@@ -61,7 +74,13 @@ fn check(incident: &Incident) -> Result<(), String> {
     let sight = sight(incident.kind);
     let query = panel_query(sight.dashboard, sight.panel, sight.ref_id);
     let names = common::incident_labels(&scenario, incident);
-    let what = format!("{} at {} on {} panel {}", incident.kind.name(), meshkit_obs::timestamp::format_utc(incident.start), sight.dashboard, sight.panel);
+    let what = format!(
+        "{} at {} on {} panel {}",
+        incident.kind.name(),
+        meshkit_obs::timestamp::format_utc(incident.start),
+        sight.dashboard,
+        sight.panel
+    );
     let series = query_range(&query, scenario.start, scenario.end, scenario.step);
     let on_target: Vec<_> = series.iter().filter(|s| sight.keys.iter().all(|k| s.label(k) == names[k])).collect();
     if on_target.is_empty() {
@@ -80,7 +99,11 @@ fn check(incident: &Incident) -> Result<(), String> {
             }
         }
     }
-    if seen { Ok(()) } else { Err(format!("{what}: never above {} on {names:?} during the incident", sight.above)) }
+    if seen {
+        Ok(())
+    } else {
+        Err(format!("{what}: never above {} on {names:?} during the incident", sight.above))
+    }
 }
 
 #[test]

@@ -111,7 +111,12 @@ fn the_link_checker_finds_a_broken_link_and_a_broken_image() {
 fn every_relative_link_and_image_in_the_docs_resolves() {
     let root = common::pack_root();
     let mut files = markdown_files(&root.join("docs"));
-    files.extend(["README.md", "CHANGELOG.md", "dashboards/README.md", "alerts/README.md", "baselines/README.md"].iter().map(|f| root.join(f)).filter(|f| f.exists()));
+    files.extend(
+        ["README.md", "CHANGELOG.md", "dashboards/README.md", "alerts/README.md", "baselines/README.md"]
+            .iter()
+            .map(|f| root.join(f))
+            .filter(|f| f.exists()),
+    );
     let broken: Vec<String> = files.iter().flat_map(|f| broken_links(f)).collect();
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
@@ -129,7 +134,9 @@ fn every_dashboard_has_a_guide_and_every_runbook_links_back_to_its_dashboard() {
         assert!(root.join("docs/dashboards").join(format!("{uid}.md")).is_file(), "no guide for {uid}");
     }
     let mut checked = 0;
-    for file in std::fs::read_dir(root.join("alerts")).unwrap().flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".rules.yaml")) {
+    for file in
+        std::fs::read_dir(root.join("alerts")).unwrap().flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".rules.yaml"))
+    {
         let rules = meshkit_obs::rules::load(&file).unwrap();
         for rule in rules.rules().filter(|r| r.kind == meshkit_obs::rules::RuleKind::Alert) {
             let runbook = root.join("docs/runbooks").join(format!("{}.md", rule.name.value));

@@ -70,7 +70,12 @@ fn alert_severity_outside_the_set() {
 
 #[test]
 fn alert_without_team() {
-    assert_finding("alert-team", "alerts/gossip.rules.yaml", "        labels:\n          severity: warning\n          team: mesh-control-plane\n", "        labels:\n          severity: warning\n");
+    assert_finding(
+        "alert-team",
+        "alerts/gossip.rules.yaml",
+        "        labels:\n          severity: warning\n          team: mesh-control-plane\n",
+        "        labels:\n          severity: warning\n",
+    );
 }
 
 #[test]
@@ -99,17 +104,32 @@ fn runbook_of_no_alert() {
 
 #[test]
 fn dashboard_url_to_an_unknown_dashboard() {
-    assert_finding("alert-dashboard-url", CLUSTER, "/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}\n\n      - alert: MeshKitTargetDown", "/d/meshkit-fleet?var-cluster={{ $labels.cluster }}\n\n      - alert: MeshKitTargetDown");
+    assert_finding(
+        "alert-dashboard-url",
+        CLUSTER,
+        "/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}\n\n      - alert: MeshKitTargetDown",
+        "/d/meshkit-fleet?var-cluster={{ $labels.cluster }}\n\n      - alert: MeshKitTargetDown",
+    );
 }
 
 #[test]
 fn metric_not_in_the_catalogue() {
-    assert_finding("metric-unknown", "alerts/gossip.rules.yaml", "rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m])", "rate(mesh_gossip_rtt_ms_bucket[5m])");
+    assert_finding(
+        "metric-unknown",
+        "alerts/gossip.rules.yaml",
+        "rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m])",
+        "rate(mesh_gossip_rtt_ms_bucket[5m])",
+    );
 }
 
 #[test]
 fn grouping_by_an_avoid_class_label() {
-    assert_finding("group-by-avoid-label", "alerts/gossip.rules.yaml", "sum by (cluster, namespace, le) (rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m]))", "sum by (cluster, namespace, mesh_peer, le) (rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m]))");
+    assert_finding(
+        "group-by-avoid-label",
+        "alerts/gossip.rules.yaml",
+        "sum by (cluster, namespace, le) (rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m]))",
+        "sum by (cluster, namespace, mesh_peer, le) (rate(mesh_gossip_rtt_ms_milliseconds_bucket[5m]))",
+    );
 }
 
 #[test]
@@ -119,7 +139,12 @@ fn recording_rule_name_without_levels() {
 
 #[test]
 fn recording_rule_reading_a_recording_rule() {
-    assert_finding("record-reads-record", "alerts/operations.rules.yaml", "expr: floor(count by (cluster) (up{job=\"omnirelay\"}) / 2) + 1", "expr: floor(cluster:mesh_nodes:count / 2) + 1");
+    assert_finding(
+        "record-reads-record",
+        "alerts/operations.rules.yaml",
+        "expr: floor(count by (cluster) (up{job=\"omnirelay\"}) / 2) + 1",
+        "expr: floor(cluster:mesh_nodes:count / 2) + 1",
+    );
 }
 
 #[test]

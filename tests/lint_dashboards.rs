@@ -23,7 +23,8 @@ fn lint(pack: &Path) -> (Option<i32>, BTreeSet<String>, String) {
     let output = common::run_tool(&["lint", "--pack", pack.to_str().unwrap()], &[]);
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let prefix = format!("{}/", pack.display());
-    let findings = stdout.lines().filter(|l| l.contains("; fix: ")).map(|l| l.split("; fix: ").next().unwrap().replace(&prefix, "")).collect();
+    let findings =
+        stdout.lines().filter(|l| l.contains("; fix: ")).map(|l| l.split("; fix: ").next().unwrap().replace(&prefix, "")).collect();
     (output.status.code(), findings, format!("{stdout}{}", common::stderr(&output)))
 }
 
@@ -95,7 +96,11 @@ fixtures! {
 #[test]
 fn the_fixture_base_is_clean() {
     let pack = pack_copy();
-    std::fs::copy(common::pack_root().join("tests/fixtures/lint/dashboards/lint-clean.json"), pack.path().join(DEEP_DIVE).join("lint-clean.json")).unwrap();
+    std::fs::copy(
+        common::pack_root().join("tests/fixtures/lint/dashboards/lint-clean.json"),
+        pack.path().join(DEEP_DIVE).join("lint-clean.json"),
+    )
+    .unwrap();
     let (code, findings, output) = lint(pack.path());
     assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");
 }
@@ -104,7 +109,13 @@ fn the_fixture_base_is_clean() {
 const GIT_RULES: &[&str] = &["dashboard-version-bump"];
 
 fn git(repo: &Path, args: &[&str]) {
-    let output = std::process::Command::new("git").arg("-C").arg(repo).args(["-c", "user.name=lint", "-c", "user.email=lint@example.invalid"]).args(args).output().unwrap();
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=lint", "-c", "user.email=lint@example.invalid"])
+        .args(args)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "git {args:?}: {}", common::stderr(&output));
 }
 
@@ -126,7 +137,11 @@ fn dashboard_version_bump() {
     std::fs::write(&path, &retitled).unwrap();
     let (code, findings, output) = lint(pack.path());
     assert_eq!(code, Some(1), "{output}");
-    let expected: BTreeSet<String> = findings.iter().filter(|f| f.starts_with(&format!("{file}:{version_line}:")) && f.contains(": dashboard-version-bump: ")).cloned().collect();
+    let expected: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.starts_with(&format!("{file}:{version_line}:")) && f.contains(": dashboard-version-bump: "))
+        .cloned()
+        .collect();
     assert!(expected.len() == 1 && findings.len() == 1, "{findings:#?}");
     std::fs::write(&path, retitled.replacen("  \"version\": 1,", "  \"version\": 2,", 1)).unwrap();
     let (code, findings, output) = lint(pack.path());
@@ -143,7 +158,12 @@ fn every_rule_has_a_fixture() {
     let missing: Vec<&str> = listed
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .filter(|id| !FIXTURE_RULES.contains(id) && !GIT_RULES.contains(id) && !rule_file_tests.contains(&format!("\"{id}\"")) && !rule_file_tests.contains(&format!(": {id}:")))
+        .filter(|id| {
+            !FIXTURE_RULES.contains(id)
+                && !GIT_RULES.contains(id)
+                && !rule_file_tests.contains(&format!("\"{id}\""))
+                && !rule_file_tests.contains(&format!(": {id}:"))
+        })
         .collect();
     assert!(!listed.is_empty() && missing.is_empty(), "rule ids without a fixture: {missing:?}");
 }

@@ -14,7 +14,13 @@ const ALERT_AFTER: &str = "expr: cluster_namespace:mesh_gossip_rtt_ms:p95_5m > 1
 /// Runs git in `repo` (identity set locally, so the machine's configuration does not matter);
 /// returns its stdout.
 fn git(repo: &Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git").arg("-C").arg(repo).args(["-c", "user.name=notes", "-c", "user.email=notes@example.invalid"]).args(args).output().unwrap();
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=notes", "-c", "user.email=notes@example.invalid"])
+        .args(args)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "git {args:?}: {}", common::stderr(&output));
     common::stdout(&output).trim().to_string()
 }
@@ -44,8 +50,10 @@ fn two_commits() -> (tempfile::TempDir, String, String, String, String) {
     let old_expr = panels[0]["targets"][0]["expr"].as_str().unwrap().to_string();
     let new_expr = format!("max({old_expr})");
     panels[0]["targets"][0]["expr"] = new_expr.clone().into();
-    panels.push(serde_json::json!({"id": 900, "type": "stat", "title": "Gossip rounds per second", "gridPos": {"x": 0, "y": 200, "w": 6, "h": 4},
-        "targets": [{"refId": "A", "expr": "sum(rate(mesh_gossip_rounds_total[5m]))"}]}));
+    panels.push(
+        serde_json::json!({"id": 900, "type": "stat", "title": "Gossip rounds per second", "gridPos": {"x": 0, "y": 200, "w": 6, "h": 4},
+        "targets": [{"refId": "A", "expr": "sum(rate(mesh_gossip_rounds_total[5m]))"}]}),
+    );
     json["version"] = 2.into();
     std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap() + "\n").unwrap();
     let rules = repo.path().join(RULES);

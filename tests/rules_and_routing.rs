@@ -11,7 +11,12 @@ use std::process::Command;
 use meshkit_obs::rules::{self, RuleKind};
 
 fn alerts() -> Vec<rules::Rule> {
-    rules::load_all(&common::pack_root()).unwrap().iter().flat_map(|f| f.rules().cloned().collect::<Vec<_>>()).filter(|r| r.kind == RuleKind::Alert).collect()
+    rules::load_all(&common::pack_root())
+        .unwrap()
+        .iter()
+        .flat_map(|f| f.rules().cloned().collect::<Vec<_>>())
+        .filter(|r| r.kind == RuleKind::Alert)
+        .collect()
 }
 
 #[test]
@@ -35,7 +40,10 @@ fn generated_and_hand_written_rule_tests_pass() {
     assert!(stdout.contains(&format!("{0} of {0} rule test file(s) passed", hand_written + 1)), "{stdout}");
     // The generated test really pins alerts and checks healthy time.
     let generated = std::fs::read_to_string(cache.path().join("rule-tests/reference.test.yaml")).unwrap();
-    assert!(generated.matches("alertname: ").count() >= 2 * alerts().len(), "each expected alert is checked before and at its first firing");
+    assert!(
+        generated.matches("alertname: ").count() >= 2 * alerts().len(),
+        "each expected alert is checked before and at its first firing"
+    );
     assert!(generated.contains("count_over_time(ALERTS{alertstate=\"firing\"}"), "healthy stretches are checked");
     assert!(stderr.contains("healthy stretches"), "{stderr}");
 }
@@ -46,16 +54,25 @@ fn a_wrong_expectation_fails_with_promtools_exp_and_got() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", common::stderr(&output));
     assert!(stdout.contains("FAIL tests/fixtures/rules/wrong-expectation.test.yaml"), "{stdout}");
-    assert!(stdout.contains("exp:") && stdout.contains("got:") && stdout.contains("severity=\"critical\"") && stdout.contains("severity=\"warning\""), "{stdout}");
+    assert!(
+        stdout.contains("exp:")
+            && stdout.contains("got:")
+            && stdout.contains("severity=\"critical\"")
+            && stdout.contains("severity=\"warning\""),
+        "{stdout}"
+    );
 }
 
 /// Environment with every webhook variable of the Alertmanager template set to a loopback URL.
 fn webhook_env() -> Vec<(String, String)> {
     let template = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
-    meshkit_obs::alertmanager::placeholders(&template).into_iter().map(|name| {
-        let url = format!("http://127.0.0.1:9/{}", name.to_lowercase());
-        (name, url)
-    }).collect()
+    meshkit_obs::alertmanager::placeholders(&template)
+        .into_iter()
+        .map(|name| {
+            let url = format!("http://127.0.0.1:9/{}", name.to_lowercase());
+            (name, url)
+        })
+        .collect()
 }
 
 fn rendered_config() -> tempfile::NamedTempFile {
@@ -110,7 +127,12 @@ fn every_alert_routes_to_its_teams_receiver_by_severity() {
                 format!("cluster={cluster}"),
                 "namespace=payments".to_string(),
             ];
-            let output = Command::new("amtool").args(["config", "routes", "test", "--config.file"]).arg(config.path()).args(&labels).output().unwrap();
+            let output = Command::new("amtool")
+                .args(["config", "routes", "test", "--config.file"])
+                .arg(config.path())
+                .args(&labels)
+                .output()
+                .unwrap();
             let got = String::from_utf8_lossy(&output.stdout).trim().to_string();
             let want = expected_receiver(&alert.name.value, severity, team, cluster);
             if got != want {
@@ -150,7 +172,17 @@ fn an_exported_window_replays_the_incident_under_promtool() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("degraded.test.yaml");
     let output = common::run_tool(
-        &["export-series", "--from", "2026-11-02T10:10:00Z", "--to", "2026-11-02T10:50:00Z", "--match", r#"up{cluster="staging"}"#, "--out", out.to_str().unwrap()],
+        &[
+            "export-series",
+            "--from",
+            "2026-11-02T10:10:00Z",
+            "--to",
+            "2026-11-02T10:50:00Z",
+            "--match",
+            r#"up{cluster="staging"}"#,
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
@@ -182,8 +214,16 @@ fn observe_proposes_what_the_first_incidents_declare() {
             let minutes = expected.fires_after / 60;
             let entry = format!("- alert: {}", expected.alert);
             assert!(section.contains(&entry), "incidents[{index}] should propose {}:\n{section}", expected.alert);
-            assert!(section.contains(&format!("fires_after: {minutes}m")), "incidents[{index}]: {} first fires {minutes}m in:\n{section}", expected.alert);
-            assert!(section.contains(&serde_json::to_string(&expected.description).unwrap()), "description of {}:\n{section}", expected.alert);
+            assert!(
+                section.contains(&format!("fires_after: {minutes}m")),
+                "incidents[{index}]: {} first fires {minutes}m in:\n{section}",
+                expected.alert
+            );
+            assert!(
+                section.contains(&serde_json::to_string(&expected.description).unwrap()),
+                "description of {}:\n{section}",
+                expected.alert
+            );
         }
     }
 }
@@ -192,12 +232,23 @@ fn observe_proposes_what_the_first_incidents_declare() {
 fn exported_rules_carry_the_deployments_links() {
     let out = tempfile::tempdir().unwrap();
     let output = common::run_tool(
-        &["export-rules", "--runbook-base-url", "https://git.example.com/runbooks", "--grafana-url", "https://grafana.example.com/", "--out", out.path().to_str().unwrap()],
+        &[
+            "export-rules",
+            "--runbook-base-url",
+            "https://git.example.com/runbooks",
+            "--grafana-url",
+            "https://grafana.example.com/",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
     let exported = std::fs::read_to_string(out.path().join("cluster.rules.yaml")).unwrap();
     assert!(exported.contains("runbook_url: https://git.example.com/runbooks/MeshKitTargetDown.md"), "{exported}");
-    assert!(exported.contains("dashboard_url: https://grafana.example.com/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}"), "{exported}");
+    assert!(
+        exported.contains("dashboard_url: https://grafana.example.com/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}"),
+        "{exported}"
+    );
     assert!(!exported.contains(meshkit_obs::links::DEFAULT_RUNBOOK_BASE));
 }

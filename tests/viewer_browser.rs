@@ -149,10 +149,9 @@ fn run_check(url: &str) -> serde_json::Value {
 
 #[test]
 fn viewer_draws_the_test_dashboard_in_chromium() {
-    let dashboard: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(pack_root().join("tests/fixtures/dashboards/viewer-all-panels.json")).unwrap(),
-    )
-    .unwrap();
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pack_root().join("tests/fixtures/dashboards/viewer-all-panels.json")).unwrap())
+            .unwrap();
     let dashboard = dashboard.get("dashboard").unwrap_or(&dashboard);
     assert_eq!(dashboard["uid"], DASHBOARD_UID);
     let panels: Vec<(i64, String, String)> = dashboard["panels"]
@@ -210,9 +209,8 @@ fn viewer_draws_the_test_dashboard_in_chromium() {
         .filter(|(id, kind, _)| kind != "row" && *id != 30 && *id != 31)
         .filter_map(|(id, kind, title)| {
             let p = drawn.iter().find(|p| p["id"] == *id).unwrap();
-            (p["drawn"] != true).then(|| {
-                format!("{id} {kind} {title:?}: {} content pixels in {} colours", p["content_pixels"], p["content_colours"])
-            })
+            (p["drawn"] != true)
+                .then(|| format!("{id} {kind} {title:?}: {} content pixels in {} colours", p["content_pixels"], p["content_colours"]))
         })
         .collect();
     assert!(not_drawn.is_empty(), "panels without drawn content: {not_drawn:#?}");

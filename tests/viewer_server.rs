@@ -30,7 +30,15 @@ fn static_files_are_served_from_the_viewer_folder() {
 
 #[test]
 fn path_traversal_is_refused() {
-    for path in ["/../Cargo.toml", "/assets/../../Cargo.toml", "/%2e%2e/Cargo.toml", "/assets/%2e%2e%2f%2e%2e%2fCargo.toml", "/..%5cCargo.toml", "/escape.txt", "/%00"] {
+    for path in [
+        "/../Cargo.toml",
+        "/assets/../../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/assets/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/..%5cCargo.toml",
+        "/escape.txt",
+        "/%00",
+    ] {
         let status = get(path).status();
         assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{path} answered {status}");
     }
@@ -52,7 +60,8 @@ fn the_read_only_query_api_is_proxied() {
     let query: serde_json::Value = get(&format!("/api/v1/query?query=count(up)&time={middle}")).json().unwrap();
     assert_eq!(query["status"], "success", "{query}");
     assert_eq!(query["data"]["result"][0]["value"][1], "12", "{query}");
-    let range: serde_json::Value = get(&format!("/api/v1/query_range?query=count(up)&start={}&end={}&step=3600", scenario.start, scenario.end)).json().unwrap();
+    let range: serde_json::Value =
+        get(&format!("/api/v1/query_range?query=count(up)&start={}&end={}&step=3600", scenario.start, scenario.end)).json().unwrap();
     assert_eq!(range["data"]["result"][0]["values"].as_array().unwrap().len(), 13, "{range}");
     let form = common::client()
         .post(format!("{}api/v1/query", common::served_fixtures().viewer))
@@ -63,9 +72,11 @@ fn the_read_only_query_api_is_proxied() {
     assert_eq!(form.status(), StatusCode::OK);
     let labels: serde_json::Value = get("/api/v1/labels").json().unwrap();
     assert!(labels["data"].as_array().unwrap().iter().any(|l| l == "cluster"), "{labels}");
-    let values: serde_json::Value = get(&format!("/api/v1/label/cluster/values?start={}&end={}", scenario.start, scenario.end)).json().unwrap();
+    let values: serde_json::Value =
+        get(&format!("/api/v1/label/cluster/values?start={}&end={}", scenario.start, scenario.end)).json().unwrap();
     assert_eq!(values["data"], serde_json::json!(["prod-eu-west", "prod-us-east", "staging"]));
-    let series: serde_json::Value = get(&format!("/api/v1/series?match[]=up&start={}&end={}", scenario.start, scenario.end)).json().unwrap();
+    let series: serde_json::Value =
+        get(&format!("/api/v1/series?match[]=up&start={}&end={}", scenario.start, scenario.end)).json().unwrap();
     assert_eq!(series["data"].as_array().unwrap().len(), 12);
 }
 

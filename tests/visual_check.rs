@@ -90,7 +90,12 @@ fn explain(output: &Output) -> String {
 
 /// (status, panel id or None) of every capture.
 fn statuses(report: &Value) -> Vec<(String, Option<u64>, String)> {
-    report["captures"].as_array().unwrap().iter().map(|c| (c["status"].as_str().unwrap().to_string(), c["panel_id"].as_u64(), c["view"].as_str().unwrap().to_string())).collect()
+    report["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["status"].as_str().unwrap().to_string(), c["panel_id"].as_u64(), c["view"].as_str().unwrap().to_string()))
+        .collect()
 }
 
 fn failing_panels(report: &Value) -> BTreeSet<Option<u64>> {
@@ -123,13 +128,26 @@ fn the_pack_matches_its_baselines_ten_times_in_a_row() {
     let reports = tempfile::tempdir().unwrap();
     for run in 1..=10 {
         let dir = reports.path().join(run.to_string());
-        let output = Command::new(BIN).current_dir(pack_root()).args(["check", "--quiet", "--report-dir", dir.to_str().unwrap()]).env_remove("GITHUB_STEP_SUMMARY").output().unwrap();
+        let output = Command::new(BIN)
+            .current_dir(pack_root())
+            .args(["check", "--quiet", "--report-dir", dir.to_str().unwrap()])
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap();
         let report: Value = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
         assert_eq!(code(&output), 0, "run {run}: {}", explain(&output));
         let captures = statuses(&report);
-        assert!(captures.iter().all(|(s, _, _)| s == "passed"), "run {run}: every panel matches and shows data (no panel problem): {captures:?}");
-        let rendered: BTreeSet<&str> = report["captures"].as_array().unwrap().iter().map(|c| c["dashboard_uid"].as_str().unwrap()).collect();
-        assert_eq!(rendered, provisioned_uids(&pack_root()).iter().map(String::as_str).collect(), "run {run}: every provisioned dashboard is rendered");
+        assert!(
+            captures.iter().all(|(s, _, _)| s == "passed"),
+            "run {run}: every panel matches and shows data (no panel problem): {captures:?}"
+        );
+        let rendered: BTreeSet<&str> =
+            report["captures"].as_array().unwrap().iter().map(|c| c["dashboard_uid"].as_str().unwrap()).collect();
+        assert_eq!(
+            rendered,
+            provisioned_uids(&pack_root()).iter().map(String::as_str).collect(),
+            "run {run}: every provisioned dashboard is rendered"
+        );
     }
 }
 
@@ -164,7 +182,13 @@ fn check_renders_what_provisioning_provides() {
     let output = pack.run(&["check", "--quiet"]);
     assert_eq!(code(&output), 2, "{}", explain(&output));
     let message = stderr(&output);
-    assert!(message.contains("dashboards/provisioning/dashboards/meshkit.yaml:") && message.contains("provider `meshkit-deep-dive`") && message.contains("not a folder"), "{}", explain(&output));
+    assert!(
+        message.contains("dashboards/provisioning/dashboards/meshkit.yaml:")
+            && message.contains("provider `meshkit-deep-dive`")
+            && message.contains("not a folder"),
+        "{}",
+        explain(&output)
+    );
 }
 
 #[test]
@@ -180,15 +204,28 @@ fn a_changed_threshold_colour_unit_or_legend_fails_exactly_that_panel() {
         pack.edit_dashboard(OVERVIEW, |d| change(panel(d, id)));
         let (output, report) = pack.check(&["--dashboard", OVERVIEW]);
         assert_eq!(code(&output), 1, "panel {id}: {}", explain(&output));
-        assert_eq!(failing_panels(&report), BTreeSet::from([None, Some(id)]), "panel {id}: only it and the whole-dashboard images fail: {:?}", statuses(&report));
+        assert_eq!(
+            failing_panels(&report),
+            BTreeSet::from([None, Some(id)]),
+            "panel {id}: only it and the whole-dashboard images fail: {:?}",
+            statuses(&report)
+        );
         for view in ["all", "prod-us-east-payments"] {
             assert!(statuses(&report).contains(&("changed".into(), Some(id), view.into())), "panel {id} changed in view {view}");
         }
         let text = stdout(&output);
         assert!(text.contains(&format!("panel {id} ")) && text.contains("diff: "), "one line per failure with the diff path:\n{text}");
         let failure = report["captures"].as_array().unwrap().iter().find(|c| c["panel_id"] == id).unwrap();
-        assert!(failure["diff_pixels"].as_u64().unwrap() > 0 && failure["bbox"].is_object() && failure["ssim"].as_f64().is_some_and(|s| s < 1.0), "{failure}");
-        assert_eq!(failure["approve_command"].as_str().unwrap(), format!("meshkit-obs --pack {} update-baselines --dashboard {OVERVIEW} --panel {id}", pack.path().display()));
+        assert!(
+            failure["diff_pixels"].as_u64().unwrap() > 0
+                && failure["bbox"].is_object()
+                && failure["ssim"].as_f64().is_some_and(|s| s < 1.0),
+            "{failure}"
+        );
+        assert_eq!(
+            failure["approve_command"].as_str().unwrap(),
+            format!("meshkit-obs --pack {} update-baselines --dashboard {OVERVIEW} --panel {id}", pack.path().display())
+        );
         for image in ["expected", "actual", "diff"] {
             let relative = failure[image].as_str().unwrap();
             assert!(pack.report_dir().join(relative).is_file(), "{image} image {relative} is in the report");
@@ -217,10 +254,22 @@ fn reserialised_json_still_matches_and_approving_a_change_makes_check_pass() {
     let updated = pack.run(&["update-baselines", "--quiet", "--dashboard", OVERVIEW]);
     assert_eq!(code(&updated), 0, "{}", explain(&updated));
     let printed = stdout(&updated);
-    assert!(printed.lines().filter(|l| l.trim_start().starts_with("changed")).count() == 4, "panel 12 and the dashboard image, in two views:\n{printed}");
+    assert!(
+        printed.lines().filter(|l| l.trim_start().starts_with("changed")).count() == 4,
+        "panel 12 and the dashboard image, in two views:\n{printed}"
+    );
     let after = snapshot(&pack.path().join("baselines"));
-    let rewritten: Vec<String> = before.iter().zip(&after).filter(|(b, a)| b.2 != a.2).map(|(b, _)| b.0.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(rewritten.iter().filter(|n| n.starts_with("12-") || *n == "dashboard.png").count(), rewritten.len(), "unchanged pixels are not rewritten: {rewritten:?}");
+    let rewritten: Vec<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.2 != a.2)
+        .map(|(b, _)| b.0.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        rewritten.iter().filter(|n| n.starts_with("12-") || *n == "dashboard.png").count(),
+        rewritten.len(),
+        "unchanged pixels are not rewritten: {rewritten:?}"
+    );
     let (output, _) = pack.check(&["--dashboard", OVERVIEW]);
     assert_eq!(code(&output), 0, "after approving: {}", explain(&output));
 }
@@ -233,7 +282,8 @@ fn updating_one_dashboard_leaves_the_others_untouched() {
     let mut dashboard: Value = serde_json::from_slice(&std::fs::read(pack.dashboard_file(OVERVIEW)).unwrap()).unwrap();
     dashboard["uid"] = copy.into();
     // Beside the overview, so the same provider delivers it.
-    std::fs::write(pack.dashboard_file(OVERVIEW).with_file_name(format!("{copy}.json")), serde_json::to_vec_pretty(&dashboard).unwrap()).unwrap();
+    std::fs::write(pack.dashboard_file(OVERVIEW).with_file_name(format!("{copy}.json")), serde_json::to_vec_pretty(&dashboard).unwrap())
+        .unwrap();
     let approved = pack.run(&["update-baselines", "--quiet", "--dashboard", copy]);
     assert_eq!(code(&approved), 0, "{}", explain(&approved));
 
@@ -255,7 +305,10 @@ fn a_missing_baseline_fails_with_the_command_that_approves_it() {
     std::fs::remove_file(&missing).unwrap();
     let (output, report) = pack.check(&["--dashboard", OVERVIEW]);
     assert_eq!(code(&output), 1, "{}", explain(&output));
-    assert_eq!(statuses(&report).iter().filter(|(s, _, _)| s == "missing").collect::<Vec<_>>(), [&("missing".to_string(), Some(4), "all".to_string())]);
+    assert_eq!(
+        statuses(&report).iter().filter(|(s, _, _)| s == "missing").collect::<Vec<_>>(),
+        [&("missing".to_string(), Some(4), "all".to_string())]
+    );
     assert!(stdout(&output).contains(&format!("update-baselines --dashboard {OVERVIEW} --panel 4")), "{}", explain(&output));
 }
 
@@ -310,7 +363,11 @@ fn bad_inputs_exit_2_with_the_location() {
     std::fs::write(&baseline, b"\x89PNG\r\n\x1a\nnot really").unwrap();
     let output = pack.run(&["check", "--quiet", "--dashboard", OVERVIEW]);
     assert_eq!(code(&output), 2, "{}", explain(&output));
-    assert!(stderr(&output).contains(&format!("baselines/embedded/{OVERVIEW}/all/2-gossip.png: not a readable PNG")), "{}", explain(&output));
+    assert!(
+        stderr(&output).contains(&format!("baselines/embedded/{OVERVIEW}/all/2-gossip.png: not a readable PNG")),
+        "{}",
+        explain(&output)
+    );
 
     let pack = TempPack::new();
     std::fs::write(pack.dashboard_file(OVERVIEW), "{\n  \"uid\": ").unwrap();
@@ -324,7 +381,11 @@ fn a_missing_chromium_exits_2_with_the_install_hint() {
     let pack = TempPack::new();
     let output = pack.command(&["check", "--quiet"]).env("MESHKIT_OBS_CHROMIUM", "/nonexistent/chromium").output().unwrap();
     assert_eq!(code(&output), 2, "{}", explain(&output));
-    assert!(stderr(&output).contains("Chromium at /nonexistent/chromium not found") && stderr(&output).contains("apt-get install -y chromium"), "{}", explain(&output));
+    assert!(
+        stderr(&output).contains("Chromium at /nonexistent/chromium not found") && stderr(&output).contains("apt-get install -y chromium"),
+        "{}",
+        explain(&output)
+    );
 }
 
 /// A child that is killed when a failed assertion unwinds past it.
@@ -437,7 +498,13 @@ fn an_update_killed_mid_write_leaves_every_baseline_old_or_new() {
     });
     let dir = pack.path().join("baselines");
     let before = snapshot(&dir);
-    let mut child = KillOnDrop(pack.command(&["update-baselines", "--quiet", "--dashboard", OVERVIEW]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let mut child = KillOnDrop(
+        pack.command(&["update-baselines", "--quiet", "--dashboard", OVERVIEW])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     // Kill as soon as the first baseline has been replaced: the rest are being written.
     let started = Instant::now();
     loop {
@@ -470,7 +537,9 @@ fn is_whole_png(bytes: &[u8]) -> bool {
 #[test]
 fn diff_compares_two_files_and_names_a_corrupt_one() {
     let fixtures = pack_root().join("tests/fixtures/compare");
-    let run = |a: &str, b: &str, extra: &[&str]| Command::new(BIN).arg("diff").arg(fixtures.join(a)).arg(fixtures.join(b)).args(extra).output().unwrap();
+    let run = |a: &str, b: &str, extra: &[&str]| {
+        Command::new(BIN).arg("diff").arg(fixtures.join(a)).arg(fixtures.join(b)).args(extra).output().unwrap()
+    };
     let same = run("base.png", "base_reencoded.png", &[]);
     assert_eq!(code(&same), 0, "{}", explain(&same));
     let out = tempfile::tempdir().unwrap();

@@ -11,13 +11,18 @@ use crate::exit::{Outcome, ToolError};
 
 pub async fn run(pack: &PackArgs, out: Option<&Path>) -> anyhow::Result<Outcome> {
     let source = pack.pack.join(CONFIG_PATH);
-    let template = std::fs::read_to_string(&source).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", source.display())))?;
+    let template =
+        std::fs::read_to_string(&source).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", source.display())))?;
     let rendered = alertmanager::render(&template, |name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
     let work = tempfile::Builder::new().prefix("meshkit-obs-alertmanager-").tempdir().context("creating a working directory")?;
     let candidate: PathBuf = work.path().join("alertmanager.yml");
     std::fs::write(&candidate, &rendered).context("writing the rendered configuration")?;
     if let Err(report) = alertmanager::check(&candidate).await? {
-        return Err(ToolError::InvalidInput(format!("{}: amtool check-config rejects the rendered configuration (are the URLs valid http(s) URLs?):\n{report}", source.display())).into());
+        return Err(ToolError::InvalidInput(format!(
+            "{}: amtool check-config rejects the rendered configuration (are the URLs valid http(s) URLs?):\n{report}",
+            source.display()
+        ))
+        .into());
     }
     match out {
         Some(out) => {

@@ -32,7 +32,8 @@ pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, 
     let compare_started = Instant::now();
     let shots: Vec<Shot<'_>> = rendered.iter().flat_map(|view| capture::shots(&plan, view)).collect();
     let approve = approve_prefix(pack);
-    let captures = shots.par_iter().map(|shot| judge(&plan, &store, shot, staging.path(), &approve)).collect::<anyhow::Result<Vec<Capture>>>()?;
+    let captures =
+        shots.par_iter().map(|shot| judge(&plan, &store, shot, staging.path(), &approve)).collect::<anyhow::Result<Vec<Capture>>>()?;
     let compare_s = compare_started.elapsed().as_secs_f64();
 
     let report = RunReport {
@@ -43,7 +44,13 @@ pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, 
         shard: request.shard.map(|s| report::Shard { index: s.index, total: s.total }),
         captures,
         orphans: orphans(&plan, &store, &approve),
-        timings: Timings { seed_s: times.seed, stack_start_s: times.stack_start, render_s: times.render, compare_s, total_s: started.elapsed().as_secs_f64() },
+        timings: Timings {
+            seed_s: times.seed,
+            stack_start_s: times.stack_start,
+            render_s: times.render,
+            compare_s,
+            total_s: started.elapsed().as_secs_f64(),
+        },
     };
     report::write_all(&report, staging.path())?;
     swap_in(staging, &report_dir)?;
@@ -178,7 +185,10 @@ fn approve_prefix(pack: &PackArgs) -> String {
 fn staging_dir(final_dir: &Path) -> anyhow::Result<tempfile::TempDir> {
     let parent = final_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    tempfile::Builder::new().prefix(".report-").tempdir_in(parent).with_context(|| format!("creating a report folder in {}", parent.display()))
+    tempfile::Builder::new()
+        .prefix(".report-")
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a report folder in {}", parent.display()))
 }
 
 /// Replaces `final_dir` with the staged folder: rename the old one aside, rename the new one

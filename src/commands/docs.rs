@@ -63,12 +63,25 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
         let runbook = |alert: &str| format!("../runbooks/{alert}.md");
         let file = dashboard.file.strip_prefix(pack_root).unwrap_or(&dashboard.file).display().to_string();
         let cited = alerts.get(&dashboard.uid).cloned().unwrap_or_default();
-        let input = GuideInput { uid: &dashboard.uid, file: &file, folder: &dashboard.folder, view: &view, image: &image, alerts: &cited, runbook: &runbook };
+        let input = GuideInput {
+            uid: &dashboard.uid,
+            file: &file,
+            folder: &dashboard.folder,
+            view: &view,
+            image: &image,
+            alerts: &cited,
+            runbook: &runbook,
+        };
         let generated = guides::guide_generated(&json, &input);
         let path = pack_root.join(GUIDES_DIR).join(format!("{}.md", dashboard.uid));
         let existing = std::fs::read_to_string(&path).ok();
         files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, &json)));
-        index_rows.push((dashboard.uid.clone(), dashboard.title.clone(), dashboard.folder.clone(), json["description"].as_str().unwrap_or("").to_string()));
+        index_rows.push((
+            dashboard.uid.clone(),
+            dashboard.title.clone(),
+            dashboard.folder.clone(),
+            json["description"].as_str().unwrap_or("").to_string(),
+        ));
     }
     let every_alert: BTreeMap<String, AlertRef> = alerts.values().flatten().map(|a| (a.name.clone(), a.clone())).collect();
     let index = pack_root.join(INDEX_PATH);

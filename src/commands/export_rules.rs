@@ -13,7 +13,10 @@ use crate::rules;
 pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
     for (flag, url) in [("--runbook-base-url", runbook_base), ("--grafana-url", grafana_url)] {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ToolError::InvalidInput(format!("{flag} `{url}` is not an http(s) URL; pass e.g. https://git.example.com/mesh/pack/blob/main/docs/runbooks/")).into());
+            return Err(ToolError::InvalidInput(format!(
+                "{flag} `{url}` is not an http(s) URL; pass e.g. https://git.example.com/mesh/pack/blob/main/docs/runbooks/"
+            ))
+            .into());
         }
     }
     let runbook_base = format!("{}/", runbook_base.trim_end_matches('/'));
@@ -26,7 +29,8 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
     let mut exported = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let text = text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
+        let text =
+            text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
         let name = path.file_name().expect("rule files have names").to_owned();
         let candidate = scratch.path().join(&name);
         std::fs::write(&candidate, &text).with_context(|| format!("writing {}", candidate.display()))?;

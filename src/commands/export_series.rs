@@ -47,19 +47,32 @@ pub fn run(pack: &PackArgs, args: &ScenarioArgs, request: &Request) -> anyhow::R
         let expr = promql::parse(text).map_err(|err| ToolError::InvalidInput(format!("--match {text}: not a PromQL selector: {err}")))?;
         let reads = promql::reads(&expr);
         if reads.selectors.len() != 1 {
-            return Err(ToolError::InvalidInput(format!("--match {text}: give one series selector, like mesh_gossip_members_peers{{cluster=\"prod-eu-west\"}}")).into());
+            return Err(ToolError::InvalidInput(format!(
+                "--match {text}: give one series selector, like mesh_gossip_members_peers{{cluster=\"prod-eu-west\"}}"
+            ))
+            .into());
         }
         selectors.extend(reads.selectors);
     }
     let families = crate::sim::generate(scenario, &loaded.catalogue)?;
     let mut text = String::new();
-    let _ = writeln!(text, "# Exported by meshkit-obs from {}: {} .. {}; test time 0s = {}.", scenario.path.display(), format_utc(from), format_utc(to), format_utc(from));
+    let _ = writeln!(
+        text,
+        "# Exported by meshkit-obs from {}: {} .. {}; test time 0s = {}.",
+        scenario.path.display(),
+        format_utc(from),
+        format_utc(to),
+        format_utc(from)
+    );
     let _ = writeln!(text, "# Add the rule files to test and the assertions (alert_rule_test / promql_expr_test).");
     let _ = writeln!(text, "rule_files: []\nevaluation_interval: {0}s\ntests:\n  - interval: {0}s\n    input_series:", scenario.step);
     let filter = Filter { selectors: (!selectors.is_empty()).then_some(selectors.as_slice()) };
     let written = input_series::write(&families, &filter, from, to, scenario.step, "      ", &mut text);
     if written.series == 0 {
-        return Err(ToolError::InvalidInput("no simulated series matches the --match selectors in that window; check names against metrics/catalogue.yaml".to_string()).into());
+        return Err(ToolError::InvalidInput(
+            "no simulated series matches the --match selectors in that window; check names against metrics/catalogue.yaml".to_string(),
+        )
+        .into());
     }
     match request.out {
         Some(out) => {

@@ -37,7 +37,11 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
     }
     let dashboards = lint::dashboards::read_all(root)?;
     let provisioning_files = lint::provisioning::file_count(root);
-    progress(&format!("linting {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)", files.len(), dashboards.len()));
+    progress(&format!(
+        "linting {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)",
+        files.len(),
+        dashboards.len()
+    ));
     let all_files_read = findings.is_empty();
     let series = lint::series::Series::new(&catalogue, &files);
     findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue, &series).await?);
@@ -48,7 +52,11 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
         println!("{finding}");
     }
     if findings.is_empty() {
-        println!("lint: no findings in {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)", files.len(), dashboards.len());
+        println!(
+            "lint: no findings in {} rule file(s), {} dashboard(s), {provisioning_files} provisioning file(s)",
+            files.len(),
+            dashboards.len()
+        );
         Ok(Outcome::Success)
     } else {
         println!("lint: {} finding(s)", findings.len());

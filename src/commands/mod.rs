@@ -40,7 +40,8 @@ pub fn load(pack: &PackArgs, args: &ScenarioArgs) -> Result<Loaded, ToolError> {
     let scenario_bytes = std::fs::read(&path).map_err(|err| {
         ToolError::InvalidInput(format!("{}: cannot read scenario: {err}; pass an existing file with --scenario", path.display()))
     })?;
-    let text = String::from_utf8(scenario_bytes.clone()).map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text", path.display())))?;
+    let text =
+        String::from_utf8(scenario_bytes.clone()).map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text", path.display())))?;
     let scenario = scenario::parse(&path, &text, now_unix)?;
     let catalogue = Catalogue::load(&pack.pack)?;
     let rule_files = rules::load_all(&pack.pack)?;

@@ -33,9 +33,13 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, sources: &Sources) -> any
     let (mut prometheus, summary) = started?;
     let viewer_dir = sources.viewer_dir.clone().unwrap_or_else(|| pack.pack.join("viewer").join("dist"));
     if !viewer_dir.join("index.html").is_file() {
-        progress(&format!("{} has no index.html: the viewer is not built (./dev setup builds it); the dashboards and the query proxy are served anyway", viewer_dir.display()));
+        progress(&format!(
+            "{} has no index.html: the viewer is not built (./dev setup builds it); the dashboards and the query proxy are served anyway",
+            viewer_dir.display()
+        ));
     }
-    let dashboard_dirs = if sources.dashboard_dirs.is_empty() { vec![pack.pack.join("dashboards")] } else { sources.dashboard_dirs.clone() };
+    let dashboard_dirs =
+        if sources.dashboard_dirs.is_empty() { vec![pack.pack.join("dashboards")] } else { sources.dashboard_dirs.clone() };
     let listener = web::bind().await?;
     let viewer_url = format!("http://{}/", listener.local_addr()?);
     let (stop_web, web_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -45,7 +49,10 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, sources: &Sources) -> any
     }));
     println!("prometheus={}", prometheus.url);
     println!("viewer={viewer_url}");
-    println!("window={} .. {} step={}s (query inside this window; the data is not live)", summary.window_start, summary.window_end, summary.step_seconds);
+    println!(
+        "window={} .. {} step={}s (query inside this window; the data is not live)",
+        summary.window_start, summary.window_end, summary.step_seconds
+    );
     let outcome = tokio::select! {
         error = prometheus.exited() => Err(error),
         served = &mut web_task => Err(served.map_err(anyhow::Error::from).and_then(|r| r).err().unwrap_or_else(|| anyhow::anyhow!("the viewer server stopped"))),

@@ -85,7 +85,8 @@ async fn observe_firings(pack: &PackArgs, args: &ScenarioArgs, work: &std::path:
         loaded.rule_files.iter().flat_map(|f| f.rules()).map(|r| (r.name.value.as_str(), &r.labels)).collect();
     let mut outside = Vec::new();
     for (index, incident) in scenario.incidents.iter().enumerate() {
-        let mine: Vec<&rule_tests::Firing> = firings.iter().filter(|f| (incident.start..=incident.end).contains(&(scenario.start + f.at))).collect();
+        let mine: Vec<&rule_tests::Firing> =
+            firings.iter().filter(|f| (incident.start..=incident.end).contains(&(scenario.start + f.at))).collect();
         println!("# incidents[{index}] {} {} .. {}", incident.kind.name(), format_utc(incident.start), format_utc(incident.end));
         println!("    expect_alerts:{}", if mine.is_empty() { " []" } else { "" });
         for firing in mine {

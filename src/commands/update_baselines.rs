@@ -75,7 +75,8 @@ fn approve(store: &Store, shot: &Shot<'_>, path: &PathBuf, existing: Option<Path
         Some(old) => {
             let bytes = std::fs::read(&old)?;
             // A baseline that no longer decodes is replaced like any changed one.
-            let same = compare::compare(&bytes, png, &compare::Settings::default()).is_ok_and(|(c, _)| matches!(c.verdict, Verdict::IdenticalBytes | Verdict::IdenticalPixels));
+            let same = compare::compare(&bytes, png, &compare::Settings::default())
+                .is_ok_and(|(c, _)| matches!(c.verdict, Verdict::IdenticalBytes | Verdict::IdenticalPixels));
             if old != *path {
                 store.write(path, png)?;
                 store.remove(&old)?;
@@ -93,7 +94,8 @@ fn approve(store: &Store, shot: &Shot<'_>, path: &PathBuf, existing: Option<Path
 
 fn check_panel_filter(plan: &capture::Plan, panels: &[String]) -> Result<(), ToolError> {
     for wanted in panels {
-        let exists = wanted == capture::WHOLE_DASHBOARD || plan.dashboards.iter().any(|d| d.panels.iter().any(|p| p.id.to_string() == *wanted));
+        let exists =
+            wanted == capture::WHOLE_DASHBOARD || plan.dashboards.iter().any(|d| d.panels.iter().any(|p| p.id.to_string() == *wanted));
         if !exists {
             return Err(ToolError::InvalidInput(format!(
                 "--panel {wanted}: no selected dashboard has that panel id; fix: use a panel id from the dashboard JSON, or `{}` for the whole-dashboard image",
@@ -105,7 +107,9 @@ fn check_panel_filter(plan: &capture::Plan, panels: &[String]) -> Result<(), Too
 }
 
 fn print_summary(changes: &Changes, prune: bool) {
-    for (label, list) in [("added", &changes.added), ("changed", &changes.changed), ("renamed", &changes.renamed), ("removed", &changes.removed)] {
+    for (label, list) in
+        [("added", &changes.added), ("changed", &changes.changed), ("renamed", &changes.renamed), ("removed", &changes.removed)]
+    {
         for path in list {
             println!("{label:>9}  {path}");
         }
@@ -123,6 +127,10 @@ fn print_summary(changes: &Changes, prune: bool) {
         changes.changed.len(),
         changes.renamed.len(),
         changes.unchanged,
-        if changes.refused.is_empty() { String::new() } else { format!("; {} not approved because the page reported a problem (fix the panel, then approve)", changes.refused.len()) }
+        if changes.refused.is_empty() {
+            String::new()
+        } else {
+            format!("; {} not approved because the page reported a problem (fix the panel, then approve)", changes.refused.len())
+        }
     ));
 }

@@ -93,7 +93,12 @@ pub fn lint(pack_root: &Path, files: &[DashboardFile], catalogue: &Catalogue, se
                     fix: "repair the JSON (Grafana's \"Export\" writes a valid file)".to_string(),
                 });
             }
-            Ok(json) if !json.is_object() => report.at("", "dashboard-json", "the dashboard is not a JSON object".into(), "export the dashboard model (an object with uid, title, panels, templating)"),
+            Ok(json) if !json.is_object() => report.at(
+                "",
+                "dashboard-json",
+                "the dashboard is not a JSON object".into(),
+                "export the dashboard model (an object with uid, title, panels, templating)",
+            ),
             Ok(json) => Dashboard { pack_root, json, uids: &uids, catalogue, series, report: &mut report }.lint(),
         }
         findings.extend(report.findings);
@@ -112,7 +117,14 @@ impl Report<'_> {
     fn at(&mut self, pointer: &str, rule: &str, message: String, fix: &str) {
         let (line, column) = self.file.locate(pointer);
         let pointer = if pointer.is_empty() { "/" } else { pointer };
-        self.findings.push(Finding { path: self.file.path.clone(), line, column, rule: rule_id(rule), message: format!("{pointer}: {message}"), fix: fix.to_string() });
+        self.findings.push(Finding {
+            path: self.file.path.clone(),
+            line,
+            column,
+            rule: rule_id(rule),
+            message: format!("{pointer}: {message}"),
+            fix: fix.to_string(),
+        });
     }
 
     fn problems(&mut self, pointer: &str, problems: Vec<Problem>) {
@@ -208,7 +220,12 @@ impl Dashboard<'_, '_> {
     fn uid(&mut self) {
         let stem = self.report.file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         if self.json["uid"].as_str() != Some(stem.as_str()) {
-            self.report.at("/uid", "dashboard-uid", format!("uid {} is not the file stem `{stem}`", self.json["uid"]), &format!("set \"uid\": \"{stem}\" (or rename the file after the uid)"));
+            self.report.at(
+                "/uid",
+                "dashboard-uid",
+                format!("uid {} is not the file stem `{stem}`", self.json["uid"]),
+                &format!("set \"uid\": \"{stem}\" (or rename the file after the uid)"),
+            );
         }
     }
 
@@ -216,16 +233,36 @@ impl Dashboard<'_, '_> {
     fn settings(&mut self) {
         let json = self.json;
         if !json["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == PACK_TAG)) {
-            self.report.at("/tags", "dashboard-settings", format!("the `{PACK_TAG}` tag is missing"), &format!("add \"{PACK_TAG}\" to tags (dashboard links list the pack by it)"));
+            self.report.at(
+                "/tags",
+                "dashboard-settings",
+                format!("the `{PACK_TAG}` tag is missing"),
+                &format!("add \"{PACK_TAG}\" to tags (dashboard links list the pack by it)"),
+            );
         }
         if json["editable"] != Value::Bool(false) {
-            self.report.at("/editable", "dashboard-settings", "`editable` is not false".into(), "set \"editable\": false: provisioning owns the dashboard, UI edits would be lost");
+            self.report.at(
+                "/editable",
+                "dashboard-settings",
+                "`editable` is not false".into(),
+                "set \"editable\": false: provisioning owns the dashboard, UI edits would be lost",
+            );
         }
         if non_empty(&json["time"]["from"]).is_none() || non_empty(&json["time"]["to"]).is_none() {
-            self.report.at("/time", "dashboard-settings", "`time.from`/`time.to` are not set".into(), "set a default range, e.g. {\"from\": \"now-6h\", \"to\": \"now\"}");
+            self.report.at(
+                "/time",
+                "dashboard-settings",
+                "`time.from`/`time.to` are not set".into(),
+                "set a default range, e.g. {\"from\": \"now-6h\", \"to\": \"now\"}",
+            );
         }
         if non_empty(&json["refresh"]).is_none() {
-            self.report.at("/refresh", "dashboard-settings", "`refresh` is not set".into(), "set \"refresh\": \"1m\" (an operator dashboard stays current)");
+            self.report.at(
+                "/refresh",
+                "dashboard-settings",
+                "`refresh` is not set".into(),
+                "set \"refresh\": \"1m\" (an operator dashboard stays current)",
+            );
         }
         let links_pack = json["links"].as_array().into_iter().flatten().any(|link| {
             (link["type"] == "dashboards" && link["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == PACK_TAG)))
@@ -245,10 +282,20 @@ impl Dashboard<'_, '_> {
                 continue;
             }
             match id.as_u64().filter(|&id| id > 0) {
-                None => self.report.at(&format!("{pointer}/id"), "panel-id", format!("panel id {id} is not a positive integer"), "give every panel a unique positive integer id"),
+                None => self.report.at(
+                    &format!("{pointer}/id"),
+                    "panel-id",
+                    format!("panel id {id} is not a positive integer"),
+                    "give every panel a unique positive integer id",
+                ),
                 Some(id) => {
                     if let Some(first) = seen.insert(id, pointer.clone()) {
-                        self.report.at(&format!("{pointer}/id"), "panel-id", format!("panel id {id} is also the id of {first}"), "give every panel a unique id (rows' panels included)");
+                        self.report.at(
+                            &format!("{pointer}/id"),
+                            "panel-id",
+                            format!("panel id {id} is also the id of {first}"),
+                            "give every panel a unique id (rows' panels included)",
+                        );
                     }
                 }
             }
@@ -260,16 +307,28 @@ impl Dashboard<'_, '_> {
     fn grid(&mut self) {
         let mut layouts: BTreeMap<Option<usize>, Vec<(String, [i64; 4])>> = BTreeMap::new();
         for (pointer, panel, row) in panels(self.json) {
-            let Some(rect) = ["x", "y", "w", "h"].map(|k| panel["gridPos"][k].as_i64()).into_iter().collect::<Option<Vec<i64>>>() else { continue };
+            let Some(rect) = ["x", "y", "w", "h"].map(|k| panel["gridPos"][k].as_i64()).into_iter().collect::<Option<Vec<i64>>>() else {
+                continue;
+            };
             let [x, y, w, h] = [rect[0], rect[1], rect[2], rect[3]];
             let grid = format!("{pointer}/gridPos");
             if x < 0 || y < 0 || w < 1 || h < 1 || x + w > 24 {
-                self.report.at(&grid, "panel-grid", format!("gridPos x={x} y={y} w={w} h={h} is outside the 24-column grid"), "keep x >= 0, y >= 0, w >= 1, h >= 1 and x + w <= 24");
+                self.report.at(
+                    &grid,
+                    "panel-grid",
+                    format!("gridPos x={x} y={y} w={w} h={h} is outside the 24-column grid"),
+                    "keep x >= 0, y >= 0, w >= 1, h >= 1 and x + w <= 24",
+                );
                 continue;
             }
             let layout = layouts.entry(row).or_default();
             if let Some((other, _)) = layout.iter().find(|(_, [ox, oy, ow, oh])| x < ox + ow && *ox < x + w && y < oy + oh && *oy < y + h) {
-                self.report.at(&grid, "panel-grid", format!("the panel overlaps {other}"), "move it below or beside the other panel (Grafana would shift one of them)");
+                self.report.at(
+                    &grid,
+                    "panel-grid",
+                    format!("the panel overlaps {other}"),
+                    "move it below or beside the other panel (Grafana would shift one of them)",
+                );
             }
             layout.push((pointer, [x, y, w, h]));
         }
@@ -280,21 +339,41 @@ impl Dashboard<'_, '_> {
         for (pointer, panel, _) in panels(self.json) {
             let kind = panel["type"].as_str().unwrap_or("");
             if non_empty(&panel["title"]).is_none() {
-                self.report.at(&format!("{pointer}/title"), "panel-title", "the panel has no title".into(), "give it a short title saying what it shows");
+                self.report.at(
+                    &format!("{pointer}/title"),
+                    "panel-title",
+                    "the panel has no title".into(),
+                    "give it a short title saying what it shows",
+                );
             }
             if kind == "row" {
                 continue;
             }
             if non_empty(&panel["description"]).is_none() {
-                self.report.at(&format!("{pointer}/description"), "panel-description", "the panel has no description".into(), "describe what healthy looks like and what to do if not (shown in the panel's info tooltip)");
+                self.report.at(
+                    &format!("{pointer}/description"),
+                    "panel-description",
+                    "the panel has no description".into(),
+                    "describe what healthy looks like and what to do if not (shown in the panel's info tooltip)",
+                );
             }
             let defaults = &panel["fieldConfig"]["defaults"];
             let has_unit = non_empty(&defaults["unit"]).is_some();
             if NUMERIC_PANELS.contains(&kind) && !has_unit {
-                self.report.at(&format!("{pointer}/fieldConfig/defaults/unit"), "panel-unit", format!("the {kind} panel has no unit"), "set fieldConfig.defaults.unit (ms, percentunit, short, none, ...)");
+                self.report.at(
+                    &format!("{pointer}/fieldConfig/defaults/unit"),
+                    "panel-unit",
+                    format!("the {kind} panel has no unit"),
+                    "set fieldConfig.defaults.unit (ms, percentunit, short, none, ...)",
+                );
             }
             if STATE_PANELS.contains(&kind) && !has_unit && defaults["mappings"].as_array().is_none_or(|m| m.is_empty()) {
-                self.report.at(&format!("{pointer}/fieldConfig/defaults"), "panel-unit", format!("the {kind} panel has neither value mappings nor a unit"), "add value mappings naming the states (or a unit)");
+                self.report.at(
+                    &format!("{pointer}/fieldConfig/defaults"),
+                    "panel-unit",
+                    format!("the {kind} panel has neither value mappings nor a unit"),
+                    "add value mappings naming the states (or a unit)",
+                );
             }
             if QUERYLESS_PANELS.contains(&kind) {
                 continue;
@@ -318,13 +397,23 @@ impl Dashboard<'_, '_> {
     fn variables(&mut self) {
         let json = self.json;
         if !variables(json).any(|(_, v)| v["name"] == "datasource" && v["type"] == "datasource" && v["query"] == "prometheus") {
-            self.report.at("/templating/list", "template-datasource-rule", "no `datasource` variable of type datasource with query `prometheus`".into(), "add {\"name\": \"datasource\", \"type\": \"datasource\", \"query\": \"prometheus\"} first in templating.list");
+            self.report.at(
+                "/templating/list",
+                "template-datasource-rule",
+                "no `datasource` variable of type datasource with query `prometheus`".into(),
+                "add {\"name\": \"datasource\", \"type\": \"datasource\", \"query\": \"prometheus\"} first in templating.list",
+            );
         }
         let values = variable_values(json);
         let context = Context { series: self.series, catalogue: self.catalogue, is_target: false, scope_variables: &[] };
         for (pointer, variable) in variables(json).filter(|(_, v)| v["type"] == "query") {
             if variable["refresh"] != 2 {
-                self.report.at(&format!("{pointer}/refresh"), "template-on-time-change-reload-rule", "the query variable does not reload on time range change".into(), "set \"refresh\": 2 (On time range change), so the options follow the series in range");
+                self.report.at(
+                    &format!("{pointer}/refresh"),
+                    "template-on-time-change-reload-rule",
+                    "the query variable does not reload on time range change".into(),
+                    "set \"refresh\": 2 (On time range change), so the options follow the series in range",
+                );
             }
             self.datasource(&format!("{pointer}/datasource"), &variable["datasource"], "variable-query", "the variable");
             let (query_pointer, query) = match &variable["query"] {
@@ -364,14 +453,28 @@ impl Dashboard<'_, '_> {
         const FIX: &str = "define the variable in templating.list, or fix the name";
         for (pointer, text) in texts {
             let Some(text) = text.as_str() else { continue };
-            let unknown: BTreeSet<&str> = template::references(text).into_iter().map(|r| r.name).filter(|n| !defined.contains(n) && !template::is_builtin(n)).collect();
+            let unknown: BTreeSet<&str> = template::references(text)
+                .into_iter()
+                .map(|r| r.name)
+                .filter(|n| !defined.contains(n) && !template::is_builtin(n))
+                .collect();
             for name in unknown {
-                self.report.at(&pointer, "variable-undefined", format!("`${name}` is neither a variable of this dashboard nor a Grafana builtin"), FIX);
+                self.report.at(
+                    &pointer,
+                    "variable-undefined",
+                    format!("`${name}` is neither a variable of this dashboard nor a Grafana builtin"),
+                    FIX,
+                );
             }
         }
         for (pointer, name) in repeats {
             if !defined.contains(name) {
-                self.report.at(&pointer, "variable-undefined", format!("repeats by `{name}`, which is not a variable of this dashboard"), FIX);
+                self.report.at(
+                    &pointer,
+                    "variable-undefined",
+                    format!("repeats by `{name}`, which is not a variable of this dashboard"),
+                    FIX,
+                );
             }
         }
     }
@@ -379,18 +482,34 @@ impl Dashboard<'_, '_> {
     /// `panel-link`: runbook and dashboard links lead to something the pack ships.
     fn links(&mut self) {
         let json = self.json;
-        let mut urls: Vec<(String, &str)> = json["links"].as_array().into_iter().flatten().enumerate().filter_map(|(k, l)| Some((format!("/links/{k}/url"), l["url"].as_str()?))).collect();
+        let mut urls: Vec<(String, &str)> = json["links"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(k, l)| Some((format!("/links/{k}/url"), l["url"].as_str()?)))
+            .collect();
         for (pointer, panel, _) in panels(json) {
             urls.extend(panel_links(panel).into_iter().filter_map(|(k, link)| Some((format!("{pointer}/{k}/url"), link["url"].as_str()?))));
         }
         for (pointer, url) in urls {
             if let Some(alert) = links::runbook_alert(url) {
                 if !self.pack_root.join(RUNBOOKS_DIR).join(format!("{alert}.md")).is_file() {
-                    self.report.at(&pointer, "panel-link", format!("links the runbook of `{alert}`, but {RUNBOOKS_DIR}/{alert}.md does not exist"), "link an existing runbook (docs/runbooks/<Alert>.md) or write it");
+                    self.report.at(
+                        &pointer,
+                        "panel-link",
+                        format!("links the runbook of `{alert}`, but {RUNBOOKS_DIR}/{alert}.md does not exist"),
+                        "link an existing runbook (docs/runbooks/<Alert>.md) or write it",
+                    );
                 }
             } else if let Some(uid) = dashboard_uid_of(url).filter(|uid| !uid.contains('$') && !self.uids.contains(uid)) {
                 let known: Vec<&str> = self.uids.iter().copied().collect();
-                self.report.at(&pointer, "panel-link", format!("links dashboard `{uid}`, which no pack dashboard has as uid"), &format!("link /d/<uid> with one of {}", known.join(", ")));
+                self.report.at(
+                    &pointer,
+                    "panel-link",
+                    format!("links dashboard `{uid}`, which no pack dashboard has as uid"),
+                    &format!("link /d/<uid> with one of {}", known.join(", ")),
+                );
             }
         }
     }
@@ -412,7 +531,12 @@ impl Dashboard<'_, '_> {
                 let legend = target["legendFormat"].as_str().unwrap_or("");
                 for label in legend.split("{{").skip(1).filter_map(|part| part.split_once("}}")).map(|(label, _)| label.trim()) {
                     if let Some(reason) = self.catalogue.avoid_labels.get(label) {
-                        self.report.at(&format!("{target_pointer}/legendFormat"), "group-by-avoid-label", format!("the legend shows `{label}` ({reason})"), "aggregate the label away in the query and drop it from the legend");
+                        self.report.at(
+                            &format!("{target_pointer}/legendFormat"),
+                            "group-by-avoid-label",
+                            format!("the legend shows `{label}` ({reason})"),
+                            "aggregate the label away in the query and drop it from the legend",
+                        );
                     }
                 }
             }
@@ -422,8 +546,16 @@ impl Dashboard<'_, '_> {
 
 /// The links of a panel: (pointer suffix, link) for panel links and field data links.
 fn panel_links(panel: &Value) -> Vec<(String, &Value)> {
-    let mut out: Vec<(String, &Value)> = panel["links"].as_array().into_iter().flatten().enumerate().map(|(k, l)| (format!("links/{k}"), l)).collect();
-    out.extend(panel["fieldConfig"]["defaults"]["links"].as_array().into_iter().flatten().enumerate().map(|(k, l)| (format!("fieldConfig/defaults/links/{k}"), l)));
+    let mut out: Vec<(String, &Value)> =
+        panel["links"].as_array().into_iter().flatten().enumerate().map(|(k, l)| (format!("links/{k}"), l)).collect();
+    out.extend(
+        panel["fieldConfig"]["defaults"]["links"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(k, l)| (format!("fieldConfig/defaults/links/{k}"), l)),
+    );
     out
 }
 
@@ -451,7 +583,9 @@ fn variable_values(json: &Value) -> BTreeMap<String, String> {
 /// Checks a query variable's query in the forms Grafana's Prometheus data source knows.
 fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
     let query = query.trim();
-    let call = |name: &str| query.strip_prefix(name).map(str::trim_start).and_then(|r| r.strip_prefix('(')).and_then(|r| r.strip_suffix(')')).map(str::trim);
+    let call = |name: &str| {
+        query.strip_prefix(name).map(str::trim_start).and_then(|r| r.strip_prefix('(')).and_then(|r| r.strip_suffix(')')).map(str::trim)
+    };
     if let Some(args) = call("label_values") {
         return match args.rsplit_once(',') {
             Some((selector, label)) => {

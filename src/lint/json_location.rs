@@ -118,7 +118,10 @@ impl Scanner<'_> {
                 None
             }
             _ => {
-                let len = self.bytes[at..].iter().position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace()).unwrap_or(self.bytes.len() - at);
+                let len = self.bytes[at..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+                    .unwrap_or(self.bytes.len() - at);
                 Some(at + len)
             }
         }

@@ -36,7 +36,13 @@ pub struct Context<'a> {
 pub fn check(query: &str, context: &Context) -> Vec<Problem> {
     let expr = match promql::parse(query) {
         Ok(expr) => expr,
-        Err(err) => return vec![problem("promql-parse", format!("does not parse as PromQL: {}", err.trim()), "write valid PromQL (try it in Grafana's Explore)")],
+        Err(err) => {
+            return vec![problem(
+                "promql-parse",
+                format!("does not parse as PromQL: {}", err.trim()),
+                "write valid PromQL (try it in Grafana's Explore)",
+            )]
+        }
     };
     let mut checker = Checker { context, created: created_labels(&expr), problems: Vec::new() };
     for selector in promql::reads(&expr).selectors {
@@ -63,7 +69,11 @@ fn problem(rule: &'static str, message: String, fix: &str) -> Problem {
 
 fn label_unknown(label: &str, what: &str, carried: &BTreeSet<String>) -> Problem {
     let carried: Vec<&str> = carried.iter().map(String::as_str).collect();
-    problem("label-unknown", format!("`{label}` is not a label of {what} (it carries {})", carried.join(", ")), "use a label the series carries (metrics/catalogue.yaml, or the recording rule's `by` labels)")
+    problem(
+        "label-unknown",
+        format!("`{label}` is not a label of {what} (it carries {})", carried.join(", ")),
+        "use a label the series carries (metrics/catalogue.yaml, or the recording rule's `by` labels)",
+    )
 }
 
 /// Labels `label_replace`/`label_join` create anywhere in the query: they count as present.
@@ -96,7 +106,8 @@ fn visit(expr: &Expr, f: impl FnMut(&Expr)) {
 
 /// A selector whose name comes from a variable: nothing can be said about its series.
 fn templated_name(selector: &Selector) -> bool {
-    selector.name.as_deref().is_some_and(|n| n.contains("__grafana_var_")) || selector.matchers.iter().any(|m| m.name == "__name__" && m.value.contains("__grafana_var_"))
+    selector.name.as_deref().is_some_and(|n| n.contains("__grafana_var_"))
+        || selector.matchers.iter().any(|m| m.name == "__name__" && m.value.contains("__grafana_var_"))
 }
 
 struct Checker<'a> {
@@ -116,7 +127,11 @@ impl Checker<'_> {
 
     fn avoid(&mut self, label: &str, how: &str) {
         if let Some(reason) = self.context.catalogue.avoid_labels.get(label) {
-            self.problems.push(problem("group-by-avoid-label", format!("{how} `{label}` ({reason})"), "aggregate the label away (by cluster, namespace, ...) instead; strip it with an SDK View"));
+            self.problems.push(problem(
+                "group-by-avoid-label",
+                format!("{how} `{label}` ({reason})"),
+                "aggregate the label away (by cluster, namespace, ...) instead; strip it with an SDK View",
+            ));
         }
     }
 
@@ -233,9 +248,19 @@ impl Checker<'_> {
             if templated_name(&selector) {
                 continue;
             }
-            let not_counters: Vec<&str> = self.context.series.matching(&selector).filter(|(_, origin)| !matches!(origin, Origin::Stored { counter: true, .. })).map(|(name, _)| name).collect();
+            let not_counters: Vec<&str> = self
+                .context
+                .series
+                .matching(&selector)
+                .filter(|(_, origin)| !matches!(origin, Origin::Stored { counter: true, .. }))
+                .map(|(name, _)| name)
+                .collect();
             if !not_counters.is_empty() {
-                let shown = if not_counters.len() > 3 { format!("{}, ... ({} series)", not_counters[..3].join(", "), not_counters.len()) } else { not_counters.join(", ") };
+                let shown = if not_counters.len() > 3 {
+                    format!("{}, ... ({} series)", not_counters[..3].join(", "), not_counters.len())
+                } else {
+                    not_counters.join(", ")
+                };
                 self.problems.push(problem(
                     "rate-on-non-counter",
                     format!("{function}() over `{}`, which reads non-counter series ({shown})", selector.written()),
@@ -283,7 +308,8 @@ impl Checker<'_> {
                 self.buckets(&aggregate.expr);
             }
             Expr::Call(call) => {
-                if let Some(series) = call.args.args.iter().find(|a| !matches!(a.as_ref(), Expr::NumberLiteral(_) | Expr::StringLiteral(_))) {
+                if let Some(series) = call.args.args.iter().find(|a| !matches!(a.as_ref(), Expr::NumberLiteral(_) | Expr::StringLiteral(_)))
+                {
                     self.buckets(series);
                 }
             }

@@ -97,7 +97,10 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let series = Series::new(&Catalogue::load(root).unwrap(), &crate::rules::load_all(root).unwrap());
         // label_replace adds `namespace` to the aggregation's labels.
-        assert_eq!(labels(&series, "cluster_scope:mesh_leadership_leaders:sum").unwrap(), ["cluster", "mesh_scope", "mesh_scope_kind", "namespace"]);
+        assert_eq!(
+            labels(&series, "cluster_scope:mesh_leadership_leaders:sum").unwrap(),
+            ["cluster", "mesh_scope", "mesh_scope_kind", "namespace"]
+        );
         // histogram_quantile drops `le`; a binary operation keeps the left side's labels.
         assert_eq!(labels(&series, "cluster_namespace:mesh_gossip_rtt_ms:p95_5m").unwrap(), ["cluster", "namespace"]);
         assert_eq!(labels(&series, "cluster_namespace:mesh_shards_owned:max_over_avg").unwrap(), ["cluster", "namespace"]);

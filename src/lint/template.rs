@@ -12,9 +12,34 @@ use std::time::Duration;
 
 /// Names Grafana defines on every dashboard (global variables and macros).
 const BUILTINS: &[&str] = &[
-    "__interval", "__interval_ms", "__rate_interval", "__rate_interval_ms", "__range", "__range_s", "__range_ms", "__from", "__to", "__now", "__dashboard", "__user",
-    "__org", "__name", "__all", "__url_time_range", "__timezone", "__timeFilter", "timeFilter", "__timeFrom", "__timeTo", "__auto", "__field", "__series", "__value", "__data",
-    "__cell", "__url",
+    "__interval",
+    "__interval_ms",
+    "__rate_interval",
+    "__rate_interval_ms",
+    "__range",
+    "__range_s",
+    "__range_ms",
+    "__from",
+    "__to",
+    "__now",
+    "__dashboard",
+    "__user",
+    "__org",
+    "__name",
+    "__all",
+    "__url_time_range",
+    "__timezone",
+    "__timeFilter",
+    "timeFilter",
+    "__timeFrom",
+    "__timeTo",
+    "__auto",
+    "__field",
+    "__series",
+    "__value",
+    "__data",
+    "__cell",
+    "__url",
 ];
 
 /// `$__rate_interval` and `$__range` inside a range: odd durations nobody writes by hand, so
@@ -170,7 +195,11 @@ mod tests {
 
     #[test]
     fn stand_ins_fit_where_the_reference_sits() {
-        let values = BTreeMap::from([("window".to_string(), "10m".to_string()), ("threshold".to_string(), "0.5".to_string()), ("cluster".to_string(), "$__all".to_string())]);
+        let values = BTreeMap::from([
+            ("window".to_string(), "10m".to_string()),
+            ("threshold".to_string(), "0.5".to_string()),
+            ("cluster".to_string(), "$__all".to_string()),
+        ]);
         let query = r#"rate(x{cluster=~"$cluster", namespace=~"|${namespace}", node="[[node]]"}[$__rate_interval]) > $threshold and max_over_time(y[$window:$__interval] offset $__range) + $__range_s"#;
         assert_eq!(
             substitute(query, &values),

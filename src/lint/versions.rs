@@ -38,10 +38,19 @@ fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
     let expected = pack_tag();
     let fix = format!("tag the dashboard \"{expected}\" (the version in Cargo.toml; see docs/releasing.md)");
     let tags = json["tags"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let versioned: Vec<(usize, &str)> = tags.iter().enumerate().filter_map(|(k, t)| Some((k, t.as_str().filter(|t| t.starts_with(PACK_TAG_PREFIX))?))).collect();
+    let versioned: Vec<(usize, &str)> =
+        tags.iter().enumerate().filter_map(|(k, t)| Some((k, t.as_str().filter(|t| t.starts_with(PACK_TAG_PREFIX))?))).collect();
     match versioned.iter().find(|(_, tag)| *tag != expected) {
-        _ if versioned.is_empty() => Some(finding(file, "/tags", "dashboard-pack-version", format!("the pack version tag `{expected}` is missing"), fix)),
-        Some((k, tag)) => Some(finding(file, &format!("/tags/{k}"), "dashboard-pack-version", format!("tagged `{tag}`, but the pack version is `{expected}`"), fix)),
+        _ if versioned.is_empty() => {
+            Some(finding(file, "/tags", "dashboard-pack-version", format!("the pack version tag `{expected}` is missing"), fix))
+        }
+        Some((k, tag)) => Some(finding(
+            file,
+            &format!("/tags/{k}"),
+            "dashboard-pack-version",
+            format!("tagged `{tag}`, but the pack version is `{expected}`"),
+            fix,
+        )),
         None => None,
     }
 }
@@ -56,7 +65,9 @@ fn version_bumps(pack_root: &Path, dashboards: &[(&DashboardFile, &Value)]) -> V
     let at_head: BTreeSet<String> = at_head.into_iter().collect();
     let mut findings = Vec::new();
     for (file, json) in dashboards {
-        let Some(relative) = file.path.strip_prefix(pack_root).ok().and_then(Path::to_str).filter(|p| at_head.contains(*p)) else { continue };
+        let Some(relative) = file.path.strip_prefix(pack_root).ok().and_then(Path::to_str).filter(|p| at_head.contains(*p)) else {
+            continue;
+        };
         let Ok(head) = repo.show("HEAD", relative).map(|text| serde_json::from_str::<Value>(&text)) else { continue };
         // A copy at HEAD that is not JSON cannot be compared; the working copy's own findings say enough.
         let Ok(head) = head else { continue };

@@ -43,8 +43,15 @@ pub(super) fn render(report: &RunReport, dir: &Path) -> anyhow::Result<String> {
         for capture in passed {
             let ssim = capture.ssim.map_or(String::new(), |s| format!(" <span class=\"muted\">SSIM {s:.4}</span>"));
             // A pass can still carry advice (a baseline named for the panel's old title).
-            let note = if capture.message.is_empty() { String::new() } else { format!(" <span class=\"muted\">{}</span>", esc(&capture.message)) };
-            let _ = writeln!(out, "<li><code>{}</code> / <code>{}</code> / {}{ssim}{note}</li>", esc(&capture.dashboard_uid), esc(&capture.view), esc(&capture.panel_label()));
+            let note =
+                if capture.message.is_empty() { String::new() } else { format!(" <span class=\"muted\">{}</span>", esc(&capture.message)) };
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code> / <code>{}</code> / {}{ssim}{note}</li>",
+                esc(&capture.dashboard_uid),
+                esc(&capture.view),
+                esc(&capture.panel_label())
+            );
         }
         out.push_str("</ul>\n</details>\n");
     }
@@ -58,13 +65,24 @@ fn summary(out: &mut String, report: &RunReport, counts: &Counts, failures: &[&C
     } else {
         ("fail", format!("Visual check failed: {} of {} captures need attention", counts.failed(), counts.captures()))
     };
-    let _ = writeln!(out, "<header class=\"banner {class}\"><h1>{}</h1></header>\n<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"summary\">", esc(&headline));
+    let _ = writeln!(
+        out,
+        "<header class=\"banner {class}\"><h1>{}</h1></header>\n<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"summary\">",
+        esc(&headline)
+    );
 
     out.push_str("<table class=\"counts\">\n<tr><th>Status</th><th>Captures</th></tr>\n");
     for status in Status::ALL {
-        let _ = writeln!(out, "<tr><td><span class=\"badge st-{}\">{}</span></td><td>{}</td></tr>", status.as_str(), status.label(), counts.get(status));
+        let _ = writeln!(
+            out,
+            "<tr><td><span class=\"badge st-{}\">{}</span></td><td>{}</td></tr>",
+            status.as_str(),
+            status.label(),
+            counts.get(status)
+        );
     }
-    let _ = writeln!(out, "<tr><td><span class=\"badge st-orphan\">Orphaned baseline</span></td><td>{}</td></tr>\n</table>", counts.orphans);
+    let _ =
+        writeln!(out, "<tr><td><span class=\"badge st-orphan\">Orphaned baseline</span></td><td>{}</td></tr>\n</table>", counts.orphans);
 
     let t = &report.timings;
     let shard = report.shard.map_or("none (whole run)".to_string(), |s| format!("{} of {}", s.index, s.total));
@@ -163,9 +181,11 @@ fn viewer(out: &mut String, id: &str, capture: &Capture, dir: &Path) -> anyhow::
     let actual_caption = if capture.status == Status::Missing { "Actual (no baseline yet)" } else { "Actual" };
     // (kind, tab label, caption, data URI)
     let mut figures: Vec<(&str, &str, &str, String)> = Vec::new();
-    for (kind, tab, caption, path) in
-        [("expected", "Expected", "Expected (baseline)", &capture.expected), ("actual", "Actual", actual_caption, &capture.actual), ("diff", "Diff", "Diff", &capture.diff)]
-    {
+    for (kind, tab, caption, path) in [
+        ("expected", "Expected", "Expected (baseline)", &capture.expected),
+        ("actual", "Actual", actual_caption, &capture.actual),
+        ("diff", "Diff", "Diff", &capture.diff),
+    ] {
         if let Some(path) = path {
             figures.push((kind, tab, caption, data_uri(dir, path)?));
         }
@@ -220,7 +240,13 @@ fn orphans(out: &mut String, report: &RunReport) {
     }
     out.push_str("<p class=\"muted\">No capture of this run matched these baselines (a panel or view was removed or renumbered). They do not fail the run; prune them once the removal is intended.</p>\n<ul class=\"orphans\">\n");
     for (index, orphan) in report.orphans.iter().enumerate() {
-        let _ = writeln!(out, "<li><code>{}</code> <span class=\"muted\">dashboard <code>{}</code> · view <code>{}</code></span>", esc(&orphan.baseline), esc(&orphan.dashboard_uid), esc(&orphan.view));
+        let _ = writeln!(
+            out,
+            "<li><code>{}</code> <span class=\"muted\">dashboard <code>{}</code> · view <code>{}</code></span>",
+            esc(&orphan.baseline),
+            esc(&orphan.dashboard_uid),
+            esc(&orphan.view)
+        );
         command_block(out, &format!("o{index}-prune"), &orphan.prune_command);
         out.push_str("</li>\n");
     }
@@ -228,7 +254,11 @@ fn orphans(out: &mut String, report: &RunReport) {
 }
 
 fn command_block(out: &mut String, id: &str, command: &str) {
-    let _ = writeln!(out, "<div class=\"cmd\"><pre><code id=\"{id}\">{}</code></pre><button type=\"button\" data-copy=\"{id}\">Copy</button></div>", esc(command));
+    let _ = writeln!(
+        out,
+        "<div class=\"cmd\"><pre><code id=\"{id}\">{}</code></pre><button type=\"button\" data-copy=\"{id}\">Copy</button></div>",
+        esc(command)
+    );
 }
 
 /// Escapes text for HTML element content and double- or single-quoted attribute values.
@@ -423,11 +453,17 @@ mod tests {
     #[test]
     fn ids_are_unique_and_every_reference_resolves() {
         let html = rendered(&sample_report());
-        let values = |attribute: &str| -> Vec<String> { html.split(&format!(" {attribute}=\"")).skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string()).collect() };
+        let values = |attribute: &str| -> Vec<String> {
+            html.split(&format!(" {attribute}=\"")).skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string()).collect()
+        };
         let ids = values("id");
         let unique: std::collections::HashSet<&String> = ids.iter().collect();
         assert_eq!(unique.len(), ids.len(), "duplicate ids in {ids:?}");
-        let references: Vec<String> = ["for", "data-src", "data-copy"].iter().flat_map(|a| values(a)).chain(values("href").into_iter().map(|h| h.trim_start_matches('#').to_string())).collect();
+        let references: Vec<String> = ["for", "data-src", "data-copy"]
+            .iter()
+            .flat_map(|a| values(a))
+            .chain(values("href").into_iter().map(|h| h.trim_start_matches('#').to_string()))
+            .collect();
         assert!(references.len() > 10);
         for reference in references {
             assert!(unique.contains(&reference), "{reference} points nowhere");

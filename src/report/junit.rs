@@ -30,7 +30,12 @@ pub(super) fn render(report: &RunReport) -> String {
     // suites and cases say 0 and the run's wall-clock total sits on <testsuites>.
     for ((uid, view), captures) in suites {
         let failures = captures.iter().filter(|c| c.status.is_failure()).count();
-        let _ = writeln!(out, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"0\">", attr(&format!("{uid}/{view}")), captures.len());
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"0\">",
+            attr(&format!("{uid}/{view}")),
+            captures.len()
+        );
         let classname = attr(&format!("{uid}.{view}"));
         for capture in captures {
             let name = capture.panel_id.map_or("dashboard".to_string(), |id| format!("{id}-{}", capture.panel_title));
@@ -50,7 +55,11 @@ pub(super) fn render(report: &RunReport) -> String {
         out.push_str("  </testsuite>\n");
     }
     if !report.orphans.is_empty() {
-        let _ = writeln!(out, "  <testsuite name=\"orphans\" tests=\"{}\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\">", report.orphans.len());
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"orphans\" tests=\"{}\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\">",
+            report.orphans.len()
+        );
         for orphan in &report.orphans {
             let details = format!(
                 "Baseline {} matched no capture of dashboard {}, view {}; it does not fail the run.\nPrune it with: {}",
@@ -179,7 +188,8 @@ mod tests {
             out + rest
         }
         fn is_name(name: &str) -> bool {
-            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
         }
 
         assert!(xml.chars().all(|c| c >= ' ' || "\n\r\t".contains(c)), "raw control character");

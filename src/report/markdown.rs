@@ -31,12 +31,16 @@ pub fn render(report: &RunReport) -> String {
     if report.passed() {
         let _ = write!(out, "All {} captures match their baselines.", counts.captures());
     } else {
-        let parts: Vec<String> =
-            Status::ALL.iter().filter(|s| s.is_failure() && counts.get(**s) > 0).map(|s| format!("{} {}", counts.get(*s), s.label().to_lowercase())).collect();
+        let parts: Vec<String> = Status::ALL
+            .iter()
+            .filter(|s| s.is_failure() && counts.get(**s) > 0)
+            .map(|s| format!("{} {}", counts.get(*s), s.label().to_lowercase()))
+            .collect();
         let _ = write!(out, "{} of {} captures failed: {}.", counts.failed(), counts.captures(), parts.join(", "));
     }
     if counts.orphans > 0 {
-        let _ = write!(out, " {} orphaned baseline{} (reported, not a failure).", counts.orphans, if counts.orphans == 1 { "" } else { "s" });
+        let _ =
+            write!(out, " {} orphaned baseline{} (reported, not a failure).", counts.orphans, if counts.orphans == 1 { "" } else { "s" });
     }
     out.push_str("\n\n| Status | Captures |\n| --- | ---: |\n");
     for status in Status::ALL {
@@ -59,7 +63,15 @@ pub fn render(report: &RunReport) -> String {
         let rows: Vec<String> = report
             .orphans
             .iter()
-            .map(|o| format!("- {} (dashboard {}, view {}): prune with {}", code(&o.baseline, false), code(&o.dashboard_uid, false), code(&o.view, false), code(&o.prune_command, false)))
+            .map(|o| {
+                format!(
+                    "- {} (dashboard {}, view {}): prune with {}",
+                    code(&o.baseline, false),
+                    code(&o.dashboard_uid, false),
+                    code(&o.view, false),
+                    code(&o.prune_command, false)
+                )
+            })
             .collect();
         let omitted = push_bounded(&mut out, &rows, ORPHAN_ROWS, ORPHAN_BYTES);
         if omitted > 0 {
@@ -68,7 +80,12 @@ pub fn render(report: &RunReport) -> String {
     }
 
     let mut seen = HashSet::new();
-    let commands: Vec<String> = failures.iter().filter_map(|c| c.approve_command.as_deref()).filter(|c| seen.insert(*c)).map(|c| c.replace(['\n', '\r'], " ")).collect();
+    let commands: Vec<String> = failures
+        .iter()
+        .filter_map(|c| c.approve_command.as_deref())
+        .filter(|c| seen.insert(*c))
+        .map(|c| c.replace(['\n', '\r'], " "))
+        .collect();
     if !commands.is_empty() {
         let _ = writeln!(out, "\n<details>\n<summary>Approve commands ({})</summary>\n\n```sh", commands.len());
         let omitted = push_bounded(&mut out, &commands, usize::MAX, COMMAND_BYTES);
@@ -93,7 +110,12 @@ pub fn render(report: &RunReport) -> String {
     if let Some(shard) = report.shard {
         let _ = write!(out, ", shard {shard}");
     }
-    let _ = writeln!(out, ", meshkit-obs {}.\nCommand: {}", text(&report.tool_version), code(&clip(&report.command, COMMAND_LINE_CHARS), false));
+    let _ = writeln!(
+        out,
+        ", meshkit-obs {}.\nCommand: {}",
+        text(&report.tool_version),
+        code(&clip(&report.command, COMMAND_LINE_CHARS), false)
+    );
     out
 }
 
@@ -175,9 +197,16 @@ mod tests {
         let md = render(&sample_report());
         assert!(md.starts_with("## Visual check failed\n\n4 of 6 captures failed: 1 changed, 1 size changed, 1 missing baseline, 1 panel problem. 1 orphaned baseline"));
         assert!(md.contains("| Passed | 2 |\n| Orphaned baseline | 1 |"));
-        assert!(md.contains("| Dashboard meshkit-gossip `meshkit-gossip` | `all` | 12 Panel 12 | Changed | 1234 / 50 | Changed on meshkit-gossip |"), "{md}");
+        assert!(
+            md.contains(
+                "| Dashboard meshkit-gossip `meshkit-gossip` | `all` | 12 Panel 12 | Changed | 1234 / 50 | Changed on meshkit-gossip |"
+            ),
+            "{md}"
+        );
         assert!(md.contains("- `baselines/embedded/meshkit-gossip/all/99-old.png` (dashboard `meshkit-gossip`, view `all`): prune with `meshkit-obs update-baselines --prune`"));
-        assert!(md.contains("<summary>Approve commands (3)</summary>\n\n```sh\nmeshkit-obs update-baselines --dashboard meshkit-gossip --panel 4\n"));
+        assert!(md.contains(
+            "<summary>Approve commands (3)</summary>\n\n```sh\nmeshkit-obs update-baselines --dashboard meshkit-gossip --panel 4\n"
+        ));
         assert!(md.contains("Timings: seed 1.5 s, stack start 4.2 s, render 12.0 s, compare 2.0 s, total 20.0 s."));
         assert!(!md.contains("... and"));
     }
@@ -206,7 +235,12 @@ mod tests {
             report.captures.push(c);
         }
         for n in 0..400 {
-            report.orphans.push(Orphan { baseline: format!("baselines/embedded/gone/{n}-{long}.png"), dashboard_uid: "gone".into(), view: "all".into(), prune_command: "p".into() });
+            report.orphans.push(Orphan {
+                baseline: format!("baselines/embedded/gone/{n}-{long}.png"),
+                dashboard_uid: "gone".into(),
+                view: "all".into(),
+                prune_command: "p".into(),
+            });
         }
         report.command = long.clone();
         let md = render(&report);
@@ -229,6 +263,9 @@ mod tests {
         let md = render(&report);
         let row = md.lines().find(|l| l.contains("a\\|b")).expect("row");
         assert_eq!(row.matches('|').count() - row.matches("\\|").count(), 7, "{row}");
-        assert!(row.contains("``v`1``") && row.contains("\\<details\\> \\*bold\\* \\| \\[link\\](x)") && row.contains("two lines"), "{row}");
+        assert!(
+            row.contains("``v`1``") && row.contains("\\<details\\> \\*bold\\* \\| \\[link\\](x)") && row.contains("two lines"),
+            "{row}"
+        );
     }
 }

@@ -57,7 +57,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<RunReport> {
             for image in capture.images() {
                 match image_source.insert(image.to_string(), input.dir) {
                     Some(other) if other != input.dir => {
-                        bail!("image {image} is referenced by both {} and {}; merging would lose one of them", other.display(), input.dir.display())
+                        bail!(
+                            "image {image} is referenced by both {} and {}; merging would lose one of them",
+                            other.display(),
+                            input.dir.display()
+                        )
                     }
                     Some(_) => {}
                     None => copy_image(input.dir, out, image)?,
@@ -72,8 +76,12 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<RunReport> {
     // orphaned to it; only baselines no shard captured are orphans of the whole run.
     let captured: HashSet<&str> = captures.iter().map(|c| c.baseline.as_str()).collect();
     let mut seen = HashSet::new();
-    let mut orphans: Vec<_> =
-        inputs.iter().flat_map(|i| &i.report.orphans).filter(|o| !captured.contains(o.baseline.as_str()) && seen.insert(o.baseline.as_str())).cloned().collect();
+    let mut orphans: Vec<_> = inputs
+        .iter()
+        .flat_map(|i| &i.report.orphans)
+        .filter(|o| !captured.contains(o.baseline.as_str()) && seen.insert(o.baseline.as_str()))
+        .cloned()
+        .collect();
     orphans.sort_by(|a, b| (&a.dashboard_uid, &a.view, &a.baseline).cmp(&(&b.dashboard_uid, &b.view, &b.baseline)));
 
     let longest = |phase: fn(&Timings) -> f64| inputs.iter().map(|i| phase(&i.report.timings)).fold(0.0, f64::max);
@@ -106,10 +114,14 @@ fn read(dir: &Path) -> anyhow::Result<Input<'_>> {
     // instead of failing on whichever field changed.
     match value.get("schema").and_then(Value::as_u64) {
         Some(version) if version == u64::from(SCHEMA_VERSION) => {}
-        Some(version) => bail!("{} has report schema {version}, but this meshkit-obs reads schema {SCHEMA_VERSION}; merge with the version that wrote it", json.display()),
+        Some(version) => bail!(
+            "{} has report schema {version}, but this meshkit-obs reads schema {SCHEMA_VERSION}; merge with the version that wrote it",
+            json.display()
+        ),
         None => bail!("{} is not a meshkit-obs report: it has no numeric \"schema\" field", json.display()),
     }
-    let report = serde_json::from_value(value).with_context(|| format!("{} does not match report schema {SCHEMA_VERSION}", json.display()))?;
+    let report =
+        serde_json::from_value(value).with_context(|| format!("{} does not match report schema {SCHEMA_VERSION}", json.display()))?;
     Ok(Input { dir, json, report })
 }
 
@@ -118,9 +130,16 @@ fn read(dir: &Path) -> anyhow::Result<Input<'_>> {
 fn check_same_run(inputs: &[Input]) -> anyhow::Result<()> {
     let first = &inputs[0];
     for input in &inputs[1..] {
-        for (what, expected, found) in [("backend", &first.report.backend, &input.report.backend), ("tool version", &first.report.tool_version, &input.report.tool_version)] {
+        for (what, expected, found) in [
+            ("backend", &first.report.backend, &input.report.backend),
+            ("tool version", &first.report.tool_version, &input.report.tool_version),
+        ] {
             if expected != found {
-                bail!("{} has {what} {found:?} but {} has {expected:?}; only reports of one run can be merged", input.json.display(), first.json.display());
+                bail!(
+                    "{} has {what} {found:?} but {} has {expected:?}; only reports of one run can be merged",
+                    input.json.display(),
+                    first.json.display()
+                );
             }
         }
     }
@@ -138,7 +157,11 @@ fn check_shard_set(inputs: &[Input]) -> anyhow::Result<()> {
             bail!("{} is not a shard report but {} is; merge the shards of one run only", input.json.display(), sharded.json.display());
         };
         if shard.total != total {
-            bail!("{} is shard {shard} but {} is one of {total}; the shards come from differently split runs", input.json.display(), sharded.json.display());
+            bail!(
+                "{} is shard {shard} but {} is one of {total}; the shards come from differently split runs",
+                input.json.display(),
+                sharded.json.display()
+            );
         }
         if shard.index == 0 || shard.index > total {
             bail!("{} claims shard {shard}, which cannot exist", input.json.display());
@@ -168,7 +191,12 @@ mod tests {
     use crate::report::{Orphan, Shard, Status};
 
     fn orphan(baseline: &str) -> Orphan {
-        Orphan { baseline: baseline.to_string(), dashboard_uid: "meshkit-gossip".into(), view: "all".into(), prune_command: "meshkit-obs update-baselines --prune".into() }
+        Orphan {
+            baseline: baseline.to_string(),
+            dashboard_uid: "meshkit-gossip".into(),
+            view: "all".into(),
+            prune_command: "meshkit-obs update-baselines --prune".into(),
+        }
     }
 
     /// A shard folder holding `captures`, with its images and report written.
@@ -179,7 +207,8 @@ mod tests {
         report.command = format!("meshkit-obs check {name}");
         report.captures = captures;
         report.timings = timings;
-        report.orphans = vec![orphan("baselines/embedded/meshkit-gossip/all/99-old.png"), orphan("baselines/embedded/meshkit-gossip/all/0.png")];
+        report.orphans =
+            vec![orphan("baselines/embedded/meshkit-gossip/all/99-old.png"), orphan("baselines/embedded/meshkit-gossip/all/0.png")];
         write_images(&report, &dir);
         write_all(&report, &dir).unwrap();
         dir
@@ -219,8 +248,17 @@ mod tests {
         let out = root.path().join("merged");
         let merged = merge(&[first, second.clone()], &out).unwrap();
 
-        let order: Vec<(&str, Option<u32>, Status)> = merged.captures.iter().map(|c| (c.dashboard_uid.as_str(), c.panel_id, c.status)).collect();
-        assert_eq!(order, [("b", Some(2), Status::Changed), ("meshkit-gossip", None, Status::Missing), ("a", None, Status::Passed), ("b", Some(1), Status::Passed)]);
+        let order: Vec<(&str, Option<u32>, Status)> =
+            merged.captures.iter().map(|c| (c.dashboard_uid.as_str(), c.panel_id, c.status)).collect();
+        assert_eq!(
+            order,
+            [
+                ("b", Some(2), Status::Changed),
+                ("meshkit-gossip", None, Status::Missing),
+                ("a", None, Status::Passed),
+                ("b", Some(1), Status::Passed)
+            ]
+        );
         for capture in &merged.captures {
             for image in capture.images() {
                 assert!(out.join(image).is_file(), "{image} not copied");

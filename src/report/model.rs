@@ -285,7 +285,14 @@ mod tests {
             report.ordered_captures().iter().map(|c| (c.dashboard_uid.as_str(), c.view.as_str(), c.panel_id)).collect();
         assert_eq!(
             order,
-            [("a", "zoom", Some(1)), ("b", "all", None), ("b", "all", Some(2)), ("a", "all", None), ("a", "all", Some(1)), ("b", "all", Some(3))]
+            [
+                ("a", "zoom", Some(1)),
+                ("b", "all", None),
+                ("b", "all", Some(2)),
+                ("a", "all", None),
+                ("a", "all", Some(1)),
+                ("b", "all", Some(3))
+            ]
         );
     }
 }

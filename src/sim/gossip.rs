@@ -47,8 +47,10 @@ pub fn emit(sim: &mut Sim) {
             let median = if storm(step) { 1400.0 } else { 3.5 };
             Observations { count: outbound(step) * (1.0 - failing(step)) * jitter(step), median, sigma: 0.55 }
         });
-        sim.histogram("mesh_gossip_fanout_peers", node, &[], &DEFAULT_BOUNDS, Appears::Always, |step| {
-            Observations { count: rounds, median: fanout(step), sigma: 0.08 }
+        sim.histogram("mesh_gossip_fanout_peers", node, &[], &DEFAULT_BOUNDS, Appears::Always, |step| Observations {
+            count: rounds,
+            median: fanout(step),
+            sigma: 0.08,
         });
         let directions = [
             ("outbound", "success", Appears::Always),
@@ -57,16 +59,22 @@ pub fn emit(sim: &mut Sim) {
             ("inbound", "failure", Appears::OnFirstIncrement),
         ];
         for (direction, outcome, appears) in directions {
-            sim.counter("mesh_gossip_messages_messages_total", node, &[("mesh_direction", direction), ("mesh_outcome", outcome)], appears, |step| {
-                let total = outbound(step) * jitter(step);
-                match (direction, outcome) {
-                    ("outbound", "success") => total * (1.0 - failing(step)),
-                    ("outbound", _) => total * failing(step),
-                    // Inbound mirrors what peers send us; schema mismatches are rare.
-                    (_, "success") => total * (1.0 - failing(step)),
-                    _ => total * 0.0002,
-                }
-            });
+            sim.counter(
+                "mesh_gossip_messages_messages_total",
+                node,
+                &[("mesh_direction", direction), ("mesh_outcome", outcome)],
+                appears,
+                |step| {
+                    let total = outbound(step) * jitter(step);
+                    match (direction, outcome) {
+                        ("outbound", "success") => total * (1.0 - failing(step)),
+                        ("outbound", _) => total * failing(step),
+                        // Inbound mirrors what peers send us; schema mismatches are rare.
+                        (_, "success") => total * (1.0 - failing(step)),
+                        _ => total * 0.0002,
+                    }
+                },
+            );
         }
         sim.counter("mesh_gossip_duplicate_targets_peers_total", node, &[], Appears::Always, |step| rounds * 0.02 * jitter(step));
 
@@ -75,9 +83,13 @@ pub fn emit(sim: &mut Sim) {
         pairs.sort();
         pairs.dedup();
         for (from, to) in pairs {
-            sim.counter("mesh_gossip_member_transitions_total", node, &[("from_status", from), ("to_status", to)], Appears::OnFirstIncrement, |step| {
-                transitions.iter().filter(|&&(s, f, t)| s == step && f == from && t == to).count() as f64
-            });
+            sim.counter(
+                "mesh_gossip_member_transitions_total",
+                node,
+                &[("from_status", from), ("to_status", to)],
+                Appears::OnFirstIncrement,
+                |step| transitions.iter().filter(|&&(s, f, t)| s == step && f == from && t == to).count() as f64,
+            );
         }
     }
 }

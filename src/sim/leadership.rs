@@ -21,7 +21,8 @@ pub fn emit(sim: &mut Sim) {
     let mut transitions: BTreeMap<(usize, usize, Transition, usize), Vec<f64>> = BTreeMap::new();
     for (index, scope) in world.scopes.iter().enumerate() {
         for event in &scope.events {
-            transitions.entry((event.node, index, event.transition, event.leader)).or_insert_with(|| vec![0.0; world.steps])[event.step] += 1.0;
+            transitions.entry((event.node, index, event.transition, event.leader)).or_insert_with(|| vec![0.0; world.steps])[event.step] +=
+                1.0;
         }
         for (step, leaders) in scope.leaders.iter().enumerate() {
             for &leader in leaders {
@@ -33,7 +34,12 @@ pub fn emit(sim: &mut Sim) {
     for ((node, index, transition, leader), increments) in &transitions {
         let scope = &world.scopes[*index];
         let leader_id = &scenario.nodes[*leader].id;
-        let labels = [("mesh_scope", scope.id.as_str()), ("mesh_scope_kind", scope.kind), ("mesh_leader", leader_id.as_str()), ("mesh_transition", transition.label())];
+        let labels = [
+            ("mesh_scope", scope.id.as_str()),
+            ("mesh_scope_kind", scope.kind),
+            ("mesh_leader", leader_id.as_str()),
+            ("mesh_transition", transition.label()),
+        ];
         sim.counter("mesh_leadership_transitions_events_total", *node, &labels, Appears::OnFirstIncrement, |step| increments[step]);
     }
 
@@ -69,22 +75,39 @@ pub fn emit(sim: &mut Sim) {
                 Some(of_kind.iter().filter(|&&i| world.scopes[i].leaders[step].is_empty()).count() as f64)
             });
             let elections = |step: usize| {
-                of_kind.iter().map(|&i| &world.scopes[i]).flat_map(|s| &s.events).filter(|e| e.step == step && e.node == node && e.transition == Transition::Elected).count() as f64
+                of_kind
+                    .iter()
+                    .map(|&i| &world.scopes[i])
+                    .flat_map(|s| &s.events)
+                    .filter(|e| e.step == step && e.node == node && e.transition == Transition::Elected)
+                    .count() as f64
             };
-            sim.histogram("mesh_leadership_election_duration_ms_milliseconds", node, &[("mesh_scope_kind", kind)], &DEFAULT_BOUNDS, Appears::OnFirstIncrement, |step| {
-                Observations { count: elections(step), median: 14.0, sigma: 0.7 }
-            });
+            sim.histogram(
+                "mesh_leadership_election_duration_ms_milliseconds",
+                node,
+                &[("mesh_scope_kind", kind)],
+                &DEFAULT_BOUNDS,
+                Appears::OnFirstIncrement,
+                |step| Observations { count: elections(step), median: 14.0, sigma: 0.7 },
+            );
             let failovers = |step: usize| -> Vec<f64> {
                 of_kind.iter().flat_map(|&i| &world.scopes[i].failovers).filter(|f| f.0 == step && f.1 == node).map(|f| f.2).collect()
             };
-            sim.histogram("mesh_leadership_failover_seconds", node, &[("mesh_scope_kind", kind)], &SECONDS_BOUNDS, Appears::OnFirstIncrement, |step| {
-                let gaps = failovers(step);
-                if gaps.is_empty() {
-                    return Observations::none();
-                }
-                let median = gaps.iter().sum::<f64>() / gaps.len() as f64;
-                Observations { count: gaps.len() as f64, median, sigma: 0.05 }
-            });
+            sim.histogram(
+                "mesh_leadership_failover_seconds",
+                node,
+                &[("mesh_scope_kind", kind)],
+                &SECONDS_BOUNDS,
+                Appears::OnFirstIncrement,
+                |step| {
+                    let gaps = failovers(step);
+                    if gaps.is_empty() {
+                        return Observations::none();
+                    }
+                    let median = gaps.iter().sum::<f64>() / gaps.len() as f64;
+                    Observations { count: gaps.len() as f64, median, sigma: 0.05 }
+                },
+            );
         }
     }
 }

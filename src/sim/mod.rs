@@ -25,7 +25,8 @@ use registry::{Registry, Values};
 use world::World;
 
 /// OpenTelemetry .NET's default explicit bounds, in the instrument's unit (ms for durations).
-pub const DEFAULT_BOUNDS: [f64; 15] = [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
+pub const DEFAULT_BOUNDS: [f64; 15] =
+    [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
 /// Bounds for the pack's proposed `_seconds` histograms.
 pub const SECONDS_BOUNDS: [f64; 10] = [0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0];
 
@@ -88,7 +89,11 @@ fn normal_cdf(z: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x);
     let poly = t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erf = 1.0 - poly * (-x * x).exp();
-    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+    if z >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
 }
 
 /// Whether a series appears from the start or only once first incremented (OpenTelemetry
@@ -150,7 +155,15 @@ impl<'a> Sim<'a> {
     }
 
     /// A histogram family (`_bucket` per bound and `+Inf`, `_count`, `_sum`); reset on restart.
-    pub fn histogram(&mut self, name: &str, node: usize, labels: &[(&str, &str)], bounds: &[f64], appears: Appears, observe: impl Fn(usize) -> Observations) {
+    pub fn histogram(
+        &mut self,
+        name: &str,
+        node: usize,
+        labels: &[(&str, &str)],
+        bounds: &[f64],
+        appears: Appears,
+        observe: impl Fn(usize) -> Observations,
+    ) {
         let steps = self.steps();
         let mut buckets = vec![vec![None; steps]; bounds.len() + 1];
         let mut count_series = vec![None; steps];
@@ -199,7 +212,11 @@ impl<'a> Sim<'a> {
 }
 
 fn format_bound(bound: f64) -> String {
-    if bound.fract() == 0.0 { format!("{}", bound as i64) } else { format!("{bound}") }
+    if bound.fract() == 0.0 {
+        format!("{}", bound as i64)
+    } else {
+        format!("{bound}")
+    }
 }
 
 #[cfg(test)]

@@ -112,7 +112,17 @@ impl<'a> Registry<'a> {
 /// Sort key: labels without `le`, then suffix rank, then numeric `le`.
 fn series_order(name: &str, labels: &[(String, String)]) -> (Vec<(String, String)>, u8, f64) {
     let others: Vec<(String, String)> = labels.iter().filter(|(k, _)| k != "le").cloned().collect();
-    let le = labels.iter().find(|(k, _)| k == "le").map(|(_, v)| if v == "+Inf" { f64::INFINITY } else { v.parse().unwrap_or(0.0) }).unwrap_or(0.0);
-    let rank = if name.ends_with("_bucket") { 0 } else if name.ends_with("_count") { 1 } else { 2 };
+    let le = labels
+        .iter()
+        .find(|(k, _)| k == "le")
+        .map(|(_, v)| if v == "+Inf" { f64::INFINITY } else { v.parse().unwrap_or(0.0) })
+        .unwrap_or(0.0);
+    let rank = if name.ends_with("_bucket") {
+        0
+    } else if name.ends_with("_count") {
+        1
+    } else {
+        2
+    };
     (others, rank, le)
 }

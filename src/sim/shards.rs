@@ -36,13 +36,17 @@ pub fn emit(sim: &mut Sim) {
                 sim.gauge("mesh_shards_owned", node, &[("owner_node_id", &owner_id)], |step| Some(owned(owner, step)));
             }
             sim.gauge("mesh_shard_table_version", node, &[], |step| Some(version[step]));
-            sim.counter("mesh_shard_ownership_changes_total", node, &[], Appears::Always, |step| f64::from(timeline.ownership_changes[step]));
+            sim.counter("mesh_shard_ownership_changes_total", node, &[], Appears::Always, |step| {
+                f64::from(timeline.ownership_changes[step])
+            });
             // Each peer in the namespace (and the CLI now and then) watches this node's registry.
             let watchers = namespace.nodes.len().saturating_sub(1) as f64;
             sim.gauge("mesh_shard_watch_streams", node, &[], |step| Some(watchers + if step % 7 == 0 { 1.0 } else { 0.0 }));
 
             for (state, name) in REBALANCER_STATES {
-                sim.gauge("mesh_rebalance_controller_state", node, &[("state", name)], |step| Some(if timeline.controller[step] == state { 1.0 } else { 0.0 }));
+                sim.gauge("mesh_rebalance_controller_state", node, &[("state", name)], |step| {
+                    Some(if timeline.controller[step] == state { 1.0 } else { 0.0 })
+                });
             }
             for result in ["succeeded", "failed"] {
                 sim.counter("mesh_rebalance_shard_moves_total", node, &[("result", result)], Appears::OnFirstIncrement, |step| {

@@ -25,7 +25,9 @@ pub fn emit(sim: &mut Sim) {
         let service = &scenario.namespaces[ns].service;
         let cluster = scenario.nodes[node].cluster;
         let degraded = |step: usize| world.active(IncidentKind::ClusterDegraded, step).any(|i| i.cluster == cluster);
-        let requests = |step: usize| service.requests_per_second * world.traffic_share(node, step) * step_secs * (1.0 + 0.05 * (2.0 * noise(seed, &id, step) - 1.0));
+        let requests = |step: usize| {
+            service.requests_per_second * world.traffic_share(node, step) * step_secs * (1.0 + 0.05 * (2.0 * noise(seed, &id, step) - 1.0))
+        };
         let mix = |version: &str, step: usize| -> f64 {
             match (service.http3, downgraded(ns, step), version) {
                 (false, _, "3") => 0.0,
@@ -55,7 +57,11 @@ pub fn emit(sim: &mut Sim) {
             ];
             let share = |step: usize| requests(step) * mix(version, step);
             sim.counter("omnirelay_http_requests_started_total", node, &base, Appears::Always, share);
-            let outcomes: [(&str, &str, Appears); 3] = [("200", "success", Appears::Always), ("500", "error", Appears::OnFirstIncrement), ("503", "error", Appears::OnFirstIncrement)];
+            let outcomes: [(&str, &str, Appears); 3] = [
+                ("200", "success", Appears::Always),
+                ("500", "error", Appears::OnFirstIncrement),
+                ("503", "error", Appears::OnFirstIncrement),
+            ];
             for (status, outcome, appears) in outcomes {
                 let mut labels = base.to_vec();
                 labels.push(("http_response_status_code", status));
@@ -69,22 +75,39 @@ pub fn emit(sim: &mut Sim) {
                 };
                 sim.counter("omnirelay_http_requests_completed_total", node, &labels, appears, |step| share(step) * fraction(step));
                 if status == "200" {
-                    sim.histogram("omnirelay_http_request_duration_milliseconds", node, &labels, &DEFAULT_BOUNDS, Appears::Always, |step| {
-                        let median = match (version, downgraded(ns, step)) {
-                            ("3", true) => 185.0,
-                            ("3", false) => 18.0,
-                            ("2", true) => 45.0,
-                            ("2", false) => 24.0,
-                            _ => 35.0,
-                        };
-                        Observations { count: share(step) * fraction(step), median, sigma: 0.6 }
-                    });
+                    sim.histogram(
+                        "omnirelay_http_request_duration_milliseconds",
+                        node,
+                        &labels,
+                        &DEFAULT_BOUNDS,
+                        Appears::Always,
+                        |step| {
+                            let median = match (version, downgraded(ns, step)) {
+                                ("3", true) => 185.0,
+                                ("3", false) => 18.0,
+                                ("2", true) => 45.0,
+                                ("2", false) => 24.0,
+                                _ => 35.0,
+                            };
+                            Observations { count: share(step) * fraction(step), median, sigma: 0.6 }
+                        },
+                    );
                 }
             }
         }
-        sim.counter("omnirelay_http_requests_started_total", node, &[("otel_metric_overflow", "true")], Appears::OnFirstIncrement, |step| {
-            if world.active(IncidentKind::TelemetryOverflow, step).any(|i| i.node == Some(node)) { requests(step) * 0.3 } else { 0.0 }
-        });
+        sim.counter(
+            "omnirelay_http_requests_started_total",
+            node,
+            &[("otel_metric_overflow", "true")],
+            Appears::OnFirstIncrement,
+            |step| {
+                if world.active(IncidentKind::TelemetryOverflow, step).any(|i| i.node == Some(node)) {
+                    requests(step) * 0.3
+                } else {
+                    0.0
+                }
+            },
+        );
 
         // Client side: this node calls the sibling namespace's service.
         let callee_ns = world.callee_namespace(node);
@@ -120,22 +143,48 @@ pub fn emit(sim: &mut Sim) {
                 ("network_transport", "tcp"),
                 ("http_observed_protocol", observed),
             ];
-            sim.counter("omnirelay_http_client_fallbacks_total", node, &labels, Appears::OnFirstIncrement, |step| calls(step) * (1.0 - GRPC_SHARE_OF_CALLS) * fallback(step) * share);
+            sim.counter("omnirelay_http_client_fallbacks_total", node, &labels, Appears::OnFirstIncrement, |step| {
+                calls(step) * (1.0 - GRPC_SHARE_OF_CALLS) * fallback(step) * share
+            });
         }
         let grpc_fallbacks = |step: usize| {
             let grpc = calls(step) * GRPC_SHARE_OF_CALLS;
             // Without per-endpoint HTTP/3 hints every gRPC call counts as a fallback (§3.2).
-            if callee.grpc_http3_hints { grpc * fallback(step) } else { grpc }
+            if callee.grpc_http3_hints {
+                grpc * fallback(step)
+            } else {
+                grpc
+            }
         };
-        sim.counter("omnirelay_grpc_client_fallbacks_total", node, &[("rpc_system", "grpc"), ("rpc_service", callee.name.as_str()), ("rpc_method", callee.procedure.as_str())], Appears::OnFirstIncrement, grpc_fallbacks);
+        sim.counter(
+            "omnirelay_grpc_client_fallbacks_total",
+            node,
+            &[("rpc_system", "grpc"), ("rpc_service", callee.name.as_str()), ("rpc_method", callee.procedure.as_str())],
+            Appears::OnFirstIncrement,
+            grpc_fallbacks,
+        );
         let reasons: [(&str, &str); 3] = [("http", "negotiated_lower"), ("grpc", "endpoint_selection"), ("grpc", "connect_error")];
         for (transport, reason) in reasons {
-            sim.counter("omnirelay_transport_fallbacks_total", node, &[("transport", transport), ("reason", reason)], Appears::OnFirstIncrement, |step| match (transport, reason) {
-                ("http", _) => calls(step) * (1.0 - GRPC_SHARE_OF_CALLS) * fallback(step),
-                (_, "endpoint_selection") => grpc_fallbacks(step) * if downgraded(callee_ns, step) { 0.7 } else { 1.0 },
-                _ => if downgraded(callee_ns, step) { grpc_fallbacks(step) * 0.3 } else { 0.0 },
-            });
+            sim.counter(
+                "omnirelay_transport_fallbacks_total",
+                node,
+                &[("transport", transport), ("reason", reason)],
+                Appears::OnFirstIncrement,
+                |step| match (transport, reason) {
+                    ("http", _) => calls(step) * (1.0 - GRPC_SHARE_OF_CALLS) * fallback(step),
+                    (_, "endpoint_selection") => grpc_fallbacks(step) * if downgraded(callee_ns, step) { 0.7 } else { 1.0 },
+                    _ => {
+                        if downgraded(callee_ns, step) {
+                            grpc_fallbacks(step) * 0.3
+                        } else {
+                            0.0
+                        }
+                    }
+                },
+            );
         }
-        sim.counter("omnirelay_quic_handshake_failures_total", node, &[], Appears::OnFirstIncrement, |step| calls(step) * if downgraded(callee_ns, step) { 0.05 } else { 0.0002 });
+        sim.counter("omnirelay_quic_handshake_failures_total", node, &[], Appears::OnFirstIncrement, |step| {
+            calls(step) * if downgraded(callee_ns, step) { 0.05 } else { 0.0002 }
+        });
     }
 }

@@ -378,7 +378,11 @@ impl<'s> World<'s> {
             let holders = if holders.is_empty() { namespace.nodes.clone() } else { holders };
             (0..shards).map(|k| holders[k % holders.len()]).collect()
         };
-        let incidents: Vec<&Incident> = scenario.incidents.iter().filter(|i| i.namespace == Some(ns) || i.node.is_some_and(|n| scenario.nodes[n].namespace == ns)).collect();
+        let incidents: Vec<&Incident> = scenario
+            .incidents
+            .iter()
+            .filter(|i| i.namespace == Some(ns) || i.node.is_some_and(|n| scenario.nodes[n].namespace == ns))
+            .collect();
         let mut timeline = NamespaceTimeline {
             owners: Vec::with_capacity(self.steps),
             ownership_changes: vec![0; self.steps],
@@ -405,7 +409,8 @@ impl<'s> World<'s> {
                 timeline.controller[step] = Rebalancer::Investigating;
             } else {
                 let holders_changed = step == 0 || namespace.nodes.iter().any(|&n| holds(n, step) != holds(n, step - 1));
-                let just_ended = step > 0 && incidents.iter().any(|i| i.kind == IncidentKind::ShardImbalance && self.step_of(i.end) == step);
+                let just_ended =
+                    step > 0 && incidents.iter().any(|i| i.kind == IncidentKind::ShardImbalance && self.step_of(i.end) == step);
                 if holders_changed || just_ended || next.iter().any(|&o| !holds(o, step)) {
                     next = balanced(step);
                 }
@@ -416,7 +421,8 @@ impl<'s> World<'s> {
                     }
                     let moved = next.iter().zip(&owners).filter(|(a, b)| a != b).count();
                     timeline.moves.extend(std::iter::repeat_n((step, "succeeded"), moved));
-                    let incident = incidents.iter().find(|i| i.kind == IncidentKind::ShardImbalance && self.step_of(i.end) == step).unwrap();
+                    let incident =
+                        incidents.iter().find(|i| i.kind == IncidentKind::ShardImbalance && self.step_of(i.end) == step).unwrap();
                     timeline.plans_completed.push((step, (incident.end - incident.start) as f64));
                 } else if namespace.nodes.iter().any(|&n| self.drain[n][step] == Drain::Draining) {
                     timeline.controller[step] = Rebalancer::Draining;
@@ -478,7 +484,8 @@ impl<'s> World<'s> {
             ScopeRef::Global { cluster } => ("global", *cluster),
             ScopeRef::Shard { namespace, .. } => ("shard", scenario.namespaces[*namespace].cluster),
         };
-        let incidents: Vec<&Incident> = scenario.incidents.iter().filter(|i| i.cluster == cluster && i.scope.as_ref() == Some(&scope)).collect();
+        let incidents: Vec<&Incident> =
+            scenario.incidents.iter().filter(|i| i.cluster == cluster && i.scope.as_ref() == Some(&scope)).collect();
         let mut timeline = ScopeTimeline {
             scope: scope.clone(),
             id,
@@ -588,7 +595,12 @@ impl<'s> World<'s> {
                 _ => {
                     if let Some(claimant) = rival.take() {
                         if self.up[claimant][step] {
-                            timeline.events.push(LeaderEvent { step, node: claimant, transition: Transition::SteppedDown, leader: claimant });
+                            timeline.events.push(LeaderEvent {
+                                step,
+                                node: claimant,
+                                transition: Transition::SteppedDown,
+                                leader: claimant,
+                            });
                         }
                     }
                 }
@@ -612,7 +624,8 @@ impl<'s> World<'s> {
             Status::Left => "left",
         };
         let scenario = self.scenario;
-        let peers: Vec<usize> = scenario.clusters[scenario.nodes[observer].cluster].nodes.iter().copied().filter(|&n| n != observer).collect();
+        let peers: Vec<usize> =
+            scenario.clusters[scenario.nodes[observer].cluster].nodes.iter().copied().filter(|&n| n != observer).collect();
         let mut view = GossipView {
             alive: vec![0; self.steps],
             suspect: vec![0; self.steps],
@@ -640,7 +653,8 @@ impl<'s> World<'s> {
                         Some(_) => {
                             // Silence longer than suspicion + retransmits (11 s) ends in Left; a
                             // flapping link that answers again within the step stays Suspect.
-                            let flapping = self.up[peer][step] && self.reach[peer][step] == Reach::Flapping || self.reach[observer][step] == Reach::Flapping;
+                            let flapping = self.up[peer][step] && self.reach[peer][step] == Reach::Flapping
+                                || self.reach[observer][step] == Reach::Flapping;
                             Some(if flapping { Status::Suspect } else { Status::Left })
                         }
                     }

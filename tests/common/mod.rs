@@ -191,7 +191,10 @@ pub fn reference() -> meshkit_obs::scenario::Scenario {
 }
 
 /// The series labels naming what an incident targets (cluster, namespace, node, scope, shard).
-pub fn incident_labels(scenario: &meshkit_obs::scenario::Scenario, incident: &meshkit_obs::scenario::Incident) -> std::collections::BTreeMap<&'static str, String> {
+pub fn incident_labels(
+    scenario: &meshkit_obs::scenario::Scenario,
+    incident: &meshkit_obs::scenario::Incident,
+) -> std::collections::BTreeMap<&'static str, String> {
     let mut names = std::collections::BTreeMap::new();
     names.insert("cluster", scenario.clusters[incident.cluster].name.clone());
     if let Some(ns) = incident.namespace {
