@@ -130,7 +130,7 @@ pub enum Command {
         /// Render only the K-th of N deterministic slices of the views (CI sharding); combine
         /// the shards' reports with `merge-reports`.
         #[arg(long, value_name = "K/N")]
-        shard: Option<crate::capture::Shard>,
+        shard: Option<crate::visual::capture::Shard>,
         /// Where the report folder goes [default: <pack>/target/meshkit-obs/report].
         #[arg(long, value_name = "DIR")]
         report_dir: Option<PathBuf>,
@@ -179,7 +179,7 @@ pub enum Command {
         include_antialiasing: bool,
         /// Region to ignore, WxH+X+Y (repeatable).
         #[arg(long = "ignore", value_name = "WxH+X+Y")]
-        ignore: Vec<crate::geometry::Rect>,
+        ignore: Vec<crate::visual::geometry::Rect>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -232,8 +232,8 @@ pub struct RenderArgs {
 }
 
 impl RenderArgs {
-    pub fn request(&self, shard: Option<crate::capture::Shard>) -> crate::capture::Request {
-        crate::capture::Request {
+    pub fn request(&self, shard: Option<crate::visual::capture::Shard>) -> crate::visual::capture::Request {
+        crate::visual::capture::Request {
             dashboards: self.dashboards.clone(),
             shard,
             config: self.config.clone(),
@@ -254,7 +254,7 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     // `diff` is often run once per image pair by scripts: it skips building the async runtime.
     if let Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } = cli.command {
-        let settings = crate::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
+        let settings = crate::visual::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
         return commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -1,39 +1,26 @@
 //! meshkit-obs: the tool that keeps the MeshKit observability pack honest.
 //!
-//! The pipeline is: scenario (YAML) -> simulator -> OpenMetrics -> promtool backfill ->
-//! cached TSDB -> a real Prometheus child process. See `docs/architecture.md`.
+//! The data flows through the folders in this order (see `docs/architecture.md`):
+//!
+//! - `pack`: read the pack (catalogue, scenario, config, rules, provisioning, dashboards);
+//! - `generate`: scenario → simulated mesh → OpenMetrics → promtool backfill → cached TSDB;
+//! - `stack`: Prometheus over that TSDB, the viewer's web server, headless Chromium;
+//! - `visual`: render every dashboard view, compare with the baselines, report;
+//! - `alerting`: promtool rule tests and the Alertmanager configuration;
+//! - `lint`: located findings on rules, dashboards and provisioning;
+//! - `publish`: dashboard guides, the docs index and release notes.
+//!
+//! `commands` holds one entry point per subcommand; `cli` turns arguments into them.
 
-pub mod alertmanager;
-pub mod baselines;
-pub mod browser;
-pub mod capture;
-pub mod catalogue;
+pub mod alerting;
 pub mod cli;
 pub mod commands;
-pub mod compare;
-pub mod config;
-pub mod dashboards;
 pub mod exit;
 pub mod fsutil;
-pub mod geometry;
-pub mod git;
-pub mod guides;
-pub mod input_series;
-pub mod links;
+pub mod generate;
 pub mod lint;
-pub mod openmetrics;
-pub mod process;
-pub mod prometheus;
-pub mod promql;
-pub mod provisioning;
-pub mod release_notes;
-pub mod render;
-pub mod report;
-pub mod rule_tests;
-pub mod rules;
-pub mod scenario;
-pub mod seed;
-pub mod sim;
+pub mod pack;
+pub mod publish;
+pub mod stack;
 pub mod timestamp;
-pub mod tools;
-pub mod web;
+pub mod visual;

@@ -95,7 +95,7 @@ fn start_alertmanager(config: &str) -> Alertmanager {
 /// The pack's configuration rendered by the tool, every webhook pointing at the sink.
 fn rendered(sink_port: u16) -> String {
     let template = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
-    let env: Vec<(String, String)> = meshkit_obs::alertmanager::placeholders(&template)
+    let env: Vec<(String, String)> = meshkit_obs::alerting::alertmanager::placeholders(&template)
         .into_iter()
         .map(|n| (n.clone(), format!("http://127.0.0.1:{sink_port}/{}", n.to_lowercase())))
         .collect();

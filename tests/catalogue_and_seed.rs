@@ -5,8 +5,8 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use meshkit_obs::catalogue::{Catalogue, MetricType};
-use meshkit_obs::scenario;
+use meshkit_obs::pack::catalogue::{Catalogue, MetricType};
+use meshkit_obs::pack::scenario;
 
 fn catalogue() -> Catalogue {
     Catalogue::load(&common::pack_root()).expect("catalogue loads")
@@ -55,11 +55,11 @@ fn every_emitted_series_is_in_the_catalogue_and_every_entry_is_emitted() {
             }
         }
     }
-    let recorded: BTreeSet<String> = meshkit_obs::rules::load_all(&common::pack_root())
+    let recorded: BTreeSet<String> = meshkit_obs::pack::rules::load_all(&common::pack_root())
         .unwrap()
         .iter()
         .flat_map(|f| {
-            f.rules().filter(|r| r.kind == meshkit_obs::rules::RuleKind::Record).map(|r| r.name.value.clone()).collect::<Vec<_>>()
+            f.rules().filter(|r| r.kind == meshkit_obs::pack::rules::RuleKind::Record).map(|r| r.name.value.clone()).collect::<Vec<_>>()
         })
         .collect();
     let stored_records: BTreeSet<String> = emitted_names.iter().filter(|n| n.contains(':')).cloned().collect();
@@ -114,9 +114,9 @@ fn generation_is_byte_identical_across_runs() {
     let catalogue = catalogue();
     let render = || {
         let scenario = scenario::load(&path, i64::MAX / 4).unwrap();
-        let families = meshkit_obs::sim::generate(&scenario, &catalogue).unwrap();
+        let families = meshkit_obs::generate::sim::generate(&scenario, &catalogue).unwrap();
         let mut bytes = Vec::new();
-        meshkit_obs::openmetrics::write(&families, i64::MAX / 4, &mut bytes).unwrap();
+        meshkit_obs::generate::openmetrics::write(&families, i64::MAX / 4, &mut bytes).unwrap();
         bytes
     };
     let first = render();

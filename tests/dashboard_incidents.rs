@@ -6,7 +6,7 @@
 mod common;
 
 use common::query_range;
-use meshkit_obs::scenario::{Incident, IncidentKind};
+use meshkit_obs::pack::scenario::{Incident, IncidentKind};
 use serde_json::Value;
 
 /// Where an incident kind shows: a panel target (by refId) and the value it exceeds.

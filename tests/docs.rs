@@ -137,11 +137,11 @@ fn every_dashboard_has_a_guide_and_every_runbook_links_back_to_its_dashboard() {
     for file in
         std::fs::read_dir(root.join("alerts")).unwrap().flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".rules.yaml"))
     {
-        let rules = meshkit_obs::rules::load(&file).unwrap();
-        for rule in rules.rules().filter(|r| r.kind == meshkit_obs::rules::RuleKind::Alert) {
+        let rules = meshkit_obs::pack::rules::load(&file).unwrap();
+        for rule in rules.rules().filter(|r| r.kind == meshkit_obs::pack::rules::RuleKind::Alert) {
             let runbook = root.join("docs/runbooks").join(format!("{}.md", rule.name.value));
             let text = std::fs::read_to_string(&runbook).unwrap_or_else(|_| panic!("no runbook for {}", rule.name.value));
-            let uid = meshkit_obs::links::dashboard_uid(&rule.annotations["dashboard_url"].value).unwrap();
+            let uid = meshkit_obs::pack::links::dashboard_uid(&rule.annotations["dashboard_url"].value).unwrap();
             assert!(text.contains(&format!("(../dashboards/{uid}.md)")), "{} does not link the guide of {uid}", runbook.display());
             checked += 1;
         }

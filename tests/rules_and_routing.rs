@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use meshkit_obs::rules::{self, RuleKind};
+use meshkit_obs::pack::rules::{self, RuleKind};
 
 fn alerts() -> Vec<rules::Rule> {
     rules::load_all(&common::pack_root())
@@ -21,7 +21,7 @@ fn alerts() -> Vec<rules::Rule> {
 
 #[test]
 fn every_alert_of_the_pack_is_expected_by_an_incident_of_the_reference_scenario() {
-    let scenario = meshkit_obs::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
+    let scenario = meshkit_obs::pack::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
     let expected: BTreeSet<String> = scenario.incidents.iter().flat_map(|i| i.expect_alerts.iter().map(|e| e.alert.clone())).collect();
     let missing: Vec<String> = alerts().into_iter().map(|a| a.name.value).filter(|a| !expected.contains(a)).collect();
     assert!(missing.is_empty(), "alerts no incident proves: {missing:?}");
@@ -66,7 +66,7 @@ fn a_wrong_expectation_fails_with_promtools_exp_and_got() {
 /// Environment with every webhook variable of the Alertmanager template set to a loopback URL.
 fn webhook_env() -> Vec<(String, String)> {
     let template = std::fs::read_to_string(common::pack_root().join("alerts/alertmanager.yml")).unwrap();
-    meshkit_obs::alertmanager::placeholders(&template)
+    meshkit_obs::alerting::alertmanager::placeholders(&template)
         .into_iter()
         .map(|name| {
             let url = format!("http://127.0.0.1:9/{}", name.to_lowercase());
@@ -207,7 +207,7 @@ fn observe_proposes_what_the_first_incidents_declare() {
     let output = common::run_tool(&["test-rules", "--observe", "--scenario", path.to_str().unwrap()], &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", common::stderr(&output));
-    let scenario = meshkit_obs::scenario::load(&path, i64::MAX / 4).unwrap();
+    let scenario = meshkit_obs::pack::scenario::load(&path, i64::MAX / 4).unwrap();
     for (index, incident) in scenario.incidents.iter().enumerate() {
         let section = stdout.split(&format!("# incidents[{index}]")).nth(1).unwrap().split("# incidents[").next().unwrap();
         for expected in &incident.expect_alerts {
@@ -250,5 +250,5 @@ fn exported_rules_carry_the_deployments_links() {
         exported.contains("dashboard_url: https://grafana.example.com/d/meshkit-fleet-overview?var-cluster={{ $labels.cluster }}"),
         "{exported}"
     );
-    assert!(!exported.contains(meshkit_obs::links::DEFAULT_RUNBOOK_BASE));
+    assert!(!exported.contains(meshkit_obs::pack::links::DEFAULT_RUNBOOK_BASE));
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{query_range, RangeSeries};
-use meshkit_obs::scenario::{Incident, IncidentKind, Scenario};
+use meshkit_obs::pack::scenario::{Incident, IncidentKind, Scenario};
 
 fn incident(scenario: &Scenario, kind: IncidentKind) -> Incident {
     scenario.incidents.iter().find(|i| i.kind == kind).cloned().unwrap_or_else(|| panic!("reference has no {}", kind.name()))

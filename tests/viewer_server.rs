@@ -55,7 +55,7 @@ fn dashboards_are_served_by_uid() {
 
 #[test]
 fn the_read_only_query_api_is_proxied() {
-    let scenario = meshkit_obs::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
+    let scenario = meshkit_obs::pack::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();
     let middle = ((scenario.start + scenario.end) / 2).to_string();
     let query: serde_json::Value = get(&format!("/api/v1/query?query=count(up)&time={middle}")).json().unwrap();
     assert_eq!(query["status"], "success", "{query}");

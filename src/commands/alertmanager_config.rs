@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::alertmanager::{self, CONFIG_PATH};
+use crate::alerting::alertmanager::{self, CONFIG_PATH};
 use crate::cli::PackArgs;
 use crate::exit::{Outcome, ToolError};
 

@@ -11,13 +11,13 @@ use std::time::Instant;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::baselines::{Store, EMBEDDED};
-use crate::capture::{self, Plan, Request, Shot};
 use crate::cli::{Format, PackArgs};
-use crate::compare::{self, CompareError, Verdict};
 use crate::exit::{Outcome, ToolError};
 use crate::fsutil::write_atomic;
-use crate::report::{self, Capture, Orphan, RunReport, Status, Timings};
+use crate::visual::baselines::{Store, EMBEDDED};
+use crate::visual::capture::{self, Plan, Request, Shot};
+use crate::visual::compare::{self, CompareError, Verdict};
+use crate::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
 
 use super::progress;
 

@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::baselines::{Store, EMBEDDED};
-use crate::capture::{self, Request};
-use crate::catalogue::{Catalogue, METRICS_DOC_PATH};
 use crate::cli::PackArgs;
-use crate::dashboards::Dashboard;
 use crate::exit::{Outcome, ToolError};
-use crate::guides::{self, AlertRef, GuideInput};
-use crate::rules::{self, RuleKind};
+use crate::pack::catalogue::{Catalogue, METRICS_DOC_PATH};
+use crate::pack::dashboards::Dashboard;
+use crate::pack::rules::{self, RuleKind};
+use crate::publish::guides::{self, AlertRef, GuideInput};
+use crate::visual::baselines::{Store, EMBEDDED};
+use crate::visual::capture::{self, Request};
 
 pub const GUIDES_DIR: &str = "docs/dashboards";
 pub const INDEX_PATH: &str = "docs/README.md";
@@ -53,7 +53,7 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let mut index_rows = Vec::new();
     for dashboard in &plan.dashboards {
-        let json = crate::dashboards::model(&dashboard.file)?;
+        let json = crate::pack::dashboards::model(&dashboard.file)?;
         let view = plan.config.views(&dashboard.uid).into_iter().next().map(|v| v.name).unwrap_or_else(|| "default".into());
         let image = |panel_id: Option<u64>| {
             let panel = panel_id.and_then(|id| dashboard.panels.iter().find(|p| u64::from(p.id) == id));
@@ -97,7 +97,7 @@ fn alerts_by_dashboard(pack_root: &Path) -> Result<BTreeMap<String, Vec<AlertRef
     for file in rules::load_all(pack_root)? {
         for rule in file.rules().filter(|r| r.kind == RuleKind::Alert) {
             let annotation = |key: &str| rule.annotations.get(key).map(|a| a.value.clone()).unwrap_or_default();
-            let Some(uid) = crate::links::dashboard_uid(&annotation("dashboard_url")).map(str::to_string) else { continue };
+            let Some(uid) = crate::pack::links::dashboard_uid(&annotation("dashboard_url")).map(str::to_string) else { continue };
             let severity = rule.labels.get("severity").map(|s| s.value.clone()).unwrap_or_default();
             by_uid.entry(uid).or_default().push(AlertRef { name: rule.name.value.clone(), severity, summary: annotation("summary") });
         }

@@ -7,8 +7,8 @@ use anyhow::Context as _;
 
 use crate::cli::PackArgs;
 use crate::exit::{Outcome, ToolError};
-use crate::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
-use crate::rules;
+use crate::pack::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
+use crate::pack::rules;
 
 pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
     for (flag, url) in [("--runbook-base-url", runbook_base), ("--grafana-url", grafana_url)] {

@@ -8,8 +8,8 @@ use anyhow::Context as _;
 
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::{Outcome, ToolError};
-use crate::input_series::{self, Filter};
-use crate::promql::{self, Selector};
+use crate::generate::input_series::{self, Filter};
+use crate::pack::promql::{self, Selector};
 use crate::timestamp::{format_utc, parse_utc};
 
 use super::{load, progress};
@@ -54,7 +54,7 @@ pub fn run(pack: &PackArgs, args: &ScenarioArgs, request: &Request) -> anyhow::R
         }
         selectors.extend(reads.selectors);
     }
-    let families = crate::sim::generate(scenario, &loaded.catalogue)?;
+    let families = crate::generate::sim::generate(scenario, &loaded.catalogue)?;
     let mut text = String::new();
     let _ = writeln!(
         text,

@@ -1,11 +1,11 @@
 //! `meshkit-obs lint`: report findings about the pack's rule files, dashboards and Grafana
 //! provisioning files (exit 1 when there are any, 2 when lint cannot run).
 
-use crate::catalogue::Catalogue;
 use crate::cli::PackArgs;
 use crate::exit::Outcome;
 use crate::lint::{self, Finding};
-use crate::rules;
+use crate::pack::catalogue::Catalogue;
+use crate::pack::rules;
 
 use super::progress;
 

@@ -1,8 +1,8 @@
 //! `meshkit-obs metrics-doc`: regenerate docs/metrics.md from the catalogue, or check it is current.
 
-use crate::catalogue::{Catalogue, METRICS_DOC_PATH};
 use crate::cli::PackArgs;
 use crate::exit::Outcome;
+use crate::pack::catalogue::{Catalogue, METRICS_DOC_PATH};
 
 use anyhow::Context as _;
 

@@ -16,12 +16,12 @@ pub mod update_baselines;
 
 use std::path::PathBuf;
 
-use crate::catalogue::Catalogue;
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::ToolError;
-use crate::rules::{self, RuleFile};
-use crate::scenario::{self, Scenario};
-use crate::seed::SeedRequest;
+use crate::generate::seed::SeedRequest;
+use crate::pack::catalogue::Catalogue;
+use crate::pack::rules::{self, RuleFile};
+use crate::pack::scenario::{self, Scenario};
 
 /// A loaded pack: the catalogue and one scenario, plus the scenario's bytes for hashing.
 pub struct Loaded {

@@ -1,14 +1,14 @@
 //! `meshkit-obs release-notes --from <rev> [--to <rev>]`: reads the pack's dashboards and rule
 //! files at both revisions with git, and prints the operator-facing changes as Markdown
-//! (`crate::release_notes`), ready to edit into CHANGELOG.md.
+//! (`crate::publish::release_notes`), ready to edit into CHANGELOG.md.
 
 use std::path::Path;
 
 use crate::exit::{Outcome, ToolError};
-use crate::git::Repo;
 use crate::lint::dashboards::DASHBOARDS_DIR;
-use crate::release_notes::{self, Snapshot};
-use crate::rules::{self, RULES_DIR, RULES_SUFFIX};
+use crate::pack::git::Repo;
+use crate::pack::rules::{self, RULES_DIR, RULES_SUFFIX};
+use crate::publish::release_notes::{self, Snapshot};
 
 const BASELINES_DIR: &str = "baselines";
 

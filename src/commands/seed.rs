@@ -2,8 +2,8 @@
 
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::{Outcome, ToolError};
-use crate::process::shutdown_signal;
-use crate::seed::seed;
+use crate::generate::seed::seed;
+use crate::stack::process::shutdown_signal;
 
 use super::{load, progress};
 

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::{Outcome, ToolError};
-use crate::process::shutdown_signal;
-use crate::prometheus::Prometheus;
-use crate::seed::seed;
-use crate::web;
+use crate::generate::seed::seed;
+use crate::stack::process::shutdown_signal;
+use crate::stack::prometheus::Prometheus;
+use crate::stack::web;
 
 use super::{load, progress};
 

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use crate::alerting::rule_tests;
 use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::{Outcome, ToolError};
-use crate::process::shutdown_signal;
-use crate::rule_tests;
-use crate::rules;
+use crate::pack::rules;
+use crate::stack::process::shutdown_signal;
 use crate::timestamp::format_utc;
 
 use super::{load, progress};
@@ -23,7 +23,7 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, files: &[PathBuf], observ
     if files.is_empty() {
         let loaded = load(pack, args)?;
         progress(&format!("simulating {} for promtool input series", loaded.scenario.name));
-        let families = crate::sim::generate(&loaded.scenario, &loaded.catalogue)?;
+        let families = crate::generate::sim::generate(&loaded.scenario, &loaded.catalogue)?;
         let selectors = rules::selectors(&loaded.rule_files)?;
         let out = pack.cache_dir().join("rule-tests").join(format!("{}.test.yaml", loaded.scenario.name));
         std::fs::create_dir_all(out.parent().expect("has a parent")).with_context(|| format!("creating {}", out.display()))?;
@@ -71,7 +71,7 @@ async fn observe_firings(pack: &PackArgs, args: &ScenarioArgs, work: &std::path:
     let loaded = load(pack, args)?;
     let scenario = &loaded.scenario;
     progress(&format!("simulating {} and evaluating every alert at every step (this takes a while)", scenario.name));
-    let families = crate::sim::generate(scenario, &loaded.catalogue)?;
+    let families = crate::generate::sim::generate(scenario, &loaded.catalogue)?;
     let selectors = rules::selectors(&loaded.rule_files)?;
     let probe = work.join("observe.test.yaml");
     rule_tests::generate_observer(scenario, &families, &loaded.rule_files, &selectors, &probe)?;

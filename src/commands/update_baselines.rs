@@ -6,11 +6,11 @@
 
 use std::path::PathBuf;
 
-use crate::baselines::{Store, EMBEDDED};
-use crate::capture::{self, Request, Shot};
 use crate::cli::PackArgs;
-use crate::compare::{self, Verdict};
 use crate::exit::{Outcome, ToolError};
+use crate::visual::baselines::{Store, EMBEDDED};
+use crate::visual::capture::{self, Request, Shot};
+use crate::visual::compare::{self, Verdict};
 
 use super::progress;
 

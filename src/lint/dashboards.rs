@@ -3,7 +3,7 @@
 //! the template variables, the links, and every query (see [`super::queries`]). Each finding
 //! names the JSON pointer of the offending element and is located at it in the file.
 //!
-//! Unlike `crate::dashboards` (which stops `check` at the first broken file), this reads
+//! Unlike `crate::pack::dashboards` (which stops `check` at the first broken file), this reads
 //! leniently and reports everything it can.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,8 +15,8 @@ use super::json_location::locate;
 use super::queries::{self, Context, Problem};
 use super::series::Series;
 use super::{rule_id, template, Finding};
-use crate::catalogue::Catalogue;
-use crate::links::{self, RUNBOOKS_DIR};
+use crate::pack::catalogue::Catalogue;
+use crate::pack::links::{self, RUNBOOKS_DIR};
 
 pub const DASHBOARDS_DIR: &str = "dashboards";
 /// The tag every pack dashboard carries (dashboard links list dashboards by it).
@@ -607,7 +607,7 @@ fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
         return queries::check(expr, context);
     }
     if let Some(regex) = call("metrics") {
-        return match crate::promql::name_regex(regex) {
+        return match crate::pack::promql::name_regex(regex) {
             Some(selector) if context.series.any_name(|name| selector.matches_name(name)) => Vec::new(),
             _ => vec![Problem {
                 rule: rule_id("variable-query"),

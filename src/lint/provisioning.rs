@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::dashboards::DashboardFile;
 use super::{rule_id, template, Finding};
-use crate::provisioning::{self, Provisioning, DATASOURCES_DIR, PROVIDERS_DIR};
-use crate::rules::{Position, Unreadable};
+use crate::pack::provisioning::{self, Provisioning, DATASOURCES_DIR, PROVIDERS_DIR};
+use crate::pack::rules::{Position, Unreadable};
 
 /// The provisioning YAML files of the pack (what the summary counts).
 pub fn file_count(pack_root: &Path) -> usize {
@@ -177,7 +177,7 @@ fn datasources(provisioning: &Provisioning, dashboards: &[DashboardFile], findin
                     && (if regex.is_empty() {
                         d.is_default
                     } else {
-                        crate::promql::name_regex(&regex).is_some_and(|s| s.matches_name(&d.name.value))
+                        crate::pack::promql::name_regex(&regex).is_some_and(|s| s.matches_name(&d.name.value))
                     })
             });
             if !resolves {

@@ -10,8 +10,8 @@ use promql_parser::util::{walk_expr, ExprVisitor};
 
 use super::series::{Origin, Series};
 use super::template::{self, RANGE_STANDIN, RATE_INTERVAL_STANDIN};
-use crate::catalogue::Catalogue;
-use crate::promql::{self, Selector};
+use crate::pack::catalogue::Catalogue;
+use crate::pack::promql::{self, Selector};
 
 /// One problem with a query: rule id, message, fix.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use super::series::{Origin, Series};
 use super::{rule_id, Finding};
-use crate::catalogue::Catalogue;
-use crate::links::{self, DASHBOARD_UIDS, RUNBOOKS_DIR};
-use crate::rules::{Position, Rule, RuleFile, RuleKind};
+use crate::pack::catalogue::Catalogue;
+use crate::pack::links::{self, DASHBOARD_UIDS, RUNBOOKS_DIR};
+use crate::pack::rules::{Position, Rule, RuleFile, RuleKind};
 
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
 pub const ALERT_PREFIX: &str = "MeshKit";
@@ -60,7 +60,7 @@ async fn promtool_check(files: &[RuleFile]) -> anyhow::Result<Vec<Finding>> {
     }
     let mut findings = Vec::new();
     for file in files {
-        if let Err(text) = crate::rules::promtool_check(&file.path).await? {
+        if let Err(text) = crate::pack::rules::promtool_check(&file.path).await? {
             let detail: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Checking")).collect();
             let (line, column) = first_location(&text).unwrap_or((1, 1));
             findings.push(Finding {
@@ -89,7 +89,7 @@ fn first_location(text: &str) -> Option<(u64, u64)> {
 type Report<'a> = dyn FnMut(Position, &str, String, &str) + 'a;
 
 fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding: &mut Report) {
-    let expr = match crate::promql::parse(&rule.expr.value) {
+    let expr = match crate::pack::promql::parse(&rule.expr.value) {
         Ok(expr) => expr,
         Err(err) => {
             finding(
@@ -101,7 +101,7 @@ fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding
             return;
         }
     };
-    let reads = crate::promql::reads(&expr);
+    let reads = crate::pack::promql::reads(&expr);
     for selector in &reads.selectors {
         let raw = series.matching(selector).any(|(_, origin)| !matches!(origin, Origin::Recorded { .. }));
         let from_record = series.matching(selector).any(|(_, origin)| matches!(origin, Origin::Recorded { .. }));

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalogue::{Catalogue, MetricType};
-use crate::promql::{self, Selector};
-use crate::rules::{RuleFile, RuleKind};
+use crate::pack::catalogue::{Catalogue, MetricType};
+use crate::pack::promql::{self, Selector};
+use crate::pack::rules::{RuleFile, RuleKind};
 
 /// Where a series name comes from.
 #[derive(Debug, Clone)]
@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn recorded_series_carry_their_rules_output_labels() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let series = Series::new(&Catalogue::load(root).unwrap(), &crate::rules::load_all(root).unwrap());
+        let series = Series::new(&Catalogue::load(root).unwrap(), &crate::pack::rules::load_all(root).unwrap());
         // label_replace adds `namespace` to the aggregation's labels.
         assert_eq!(
             labels(&series, "cluster_scope:mesh_leadership_leaders:sum").unwrap(),

@@ -206,7 +206,7 @@ mod tests {
             r#"rate(x{cluster=~"(?:.*|__grafana_var_cluster__)", namespace=~"|(?:.*|__grafana_var_namespace__)", node="__grafana_var_node__"}[240001ms]) > 0.5 and max_over_time(y[10m:1m] offset 6h) + 21600"#
         );
         let substituted = substitute(query, &values);
-        assert!(crate::promql::parse(&substituted).is_ok(), "{:?}", crate::promql::parse(&substituted));
+        assert!(crate::pack::promql::parse(&substituted).is_ok(), "{:?}", crate::pack::promql::parse(&substituted));
         assert_eq!(substitute("x[$undefined]", &values), "x[5m]");
         assert_eq!(substitute("increase(x[$__range])", &values), "increase(x[21600001ms])");
     }

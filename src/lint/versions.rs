@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::dashboards::{DashboardFile, DASHBOARDS_DIR};
 use super::{rule_id, Finding};
-use crate::git::Repo;
+use crate::pack::git::Repo;
 
 /// The tag prefix naming the pack version (`meshkit-pack:v0.1.0`).
 pub const PACK_TAG_PREFIX: &str = "meshkit-pack:v";

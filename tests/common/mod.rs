@@ -186,14 +186,14 @@ pub fn dashboard_file(pack: &Path, uid: &str) -> PathBuf {
 }
 
 /// The reference scenario, loaded as the seed loads it.
-pub fn reference() -> meshkit_obs::scenario::Scenario {
-    meshkit_obs::scenario::load(&pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).expect("reference scenario loads")
+pub fn reference() -> meshkit_obs::pack::scenario::Scenario {
+    meshkit_obs::pack::scenario::load(&pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).expect("reference scenario loads")
 }
 
 /// The series labels naming what an incident targets (cluster, namespace, node, scope, shard).
 pub fn incident_labels(
-    scenario: &meshkit_obs::scenario::Scenario,
-    incident: &meshkit_obs::scenario::Incident,
+    scenario: &meshkit_obs::pack::scenario::Scenario,
+    incident: &meshkit_obs::pack::scenario::Incident,
 ) -> std::collections::BTreeMap<&'static str, String> {
     let mut names = std::collections::BTreeMap::new();
     names.insert("cluster", scenario.clusters[incident.cluster].name.clone());

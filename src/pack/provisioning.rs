@@ -1,0 +1,358 @@
+//! The pack's Grafana provisioning files (`dashboards/provisioning/`): the Prometheus data
+//! source and the dashboard providers that place dashboards in folders by audience. The tool
+//! finds dashboards through them, as Grafana does, so what `check` renders is what Grafana
+//! would load.
+//!
+//! Provisioning values may use Grafana's `$VAR` / `${VAR}` environment lookups. The tool binds
+//! [`DASHBOARDS_DIR_VAR`] to the pack's `dashboards/` folder (Grafana's deployment sets it to
+//! wherever that folder is mounted); any other variable comes from the tool's environment.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::pack::rules::{Located, Position, Unreadable};
+
+pub const PROVISIONING_DIR: &str = "dashboards/provisioning";
+pub const DATASOURCES_DIR: &str = "dashboards/provisioning/datasources";
+pub const PROVIDERS_DIR: &str = "dashboards/provisioning/dashboards";
+/// The environment variable provider paths start from: the folder holding the pack's dashboards.
+pub const DASHBOARDS_DIR_VAR: &str = "MESHKIT_DASHBOARDS_DIR";
+
+#[derive(Debug, Deserialize)]
+struct DatasourcesFile {
+    #[serde(rename = "apiVersion")]
+    api_version: Spanned<u32>,
+    #[serde(default)]
+    datasources: Vec<DatasourceSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DatasourceSpec {
+    name: Spanned<String>,
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    #[serde(default)]
+    uid: Option<Spanned<String>>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default, rename = "isDefault")]
+    is_default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProvidersFile {
+    #[serde(rename = "apiVersion")]
+    api_version: Spanned<u32>,
+    #[serde(default)]
+    providers: Vec<ProviderSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProviderSpec {
+    name: Spanned<String>,
+    #[serde(default)]
+    folder: Option<Spanned<String>>,
+    #[serde(default, rename = "type")]
+    kind: Option<Spanned<String>>,
+    #[serde(default, rename = "disableDeletion")]
+    disable_deletion: Option<Spanned<bool>>,
+    #[serde(default, rename = "allowUiUpdates")]
+    allow_ui_updates: Option<Spanned<bool>>,
+    options: ProviderOptions,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProviderOptions {
+    path: Spanned<String>,
+    #[serde(default, rename = "foldersFromFilesStructure")]
+    folders_from_files_structure: bool,
+}
+
+/// One provisioned data source.
+#[derive(Debug, Clone)]
+pub struct Datasource {
+    pub file: PathBuf,
+    pub name: Located,
+    /// The plugin type (`prometheus`).
+    pub kind: Located,
+    /// As written (usually an environment lookup).
+    pub uid: Option<Located>,
+    pub url: Option<Located>,
+    pub is_default: bool,
+}
+
+/// One dashboard provider.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub file: PathBuf,
+    pub name: Located,
+    /// The folder title dashboards land in (Grafana's "General" when absent).
+    pub folder: Option<Located>,
+    /// `file` when absent, as in Grafana.
+    pub kind: Option<Located>,
+    pub disable_deletion: Option<(bool, Position)>,
+    pub allow_ui_updates: Option<(bool, Position)>,
+    /// `options.path` as written.
+    pub path: Located,
+    pub folders_from_files_structure: bool,
+}
+
+impl Provider {
+    pub fn folder_title(&self) -> &str {
+        self.folder.as_ref().map(|f| f.value.as_str()).filter(|f| !f.is_empty()).unwrap_or("General")
+    }
+
+    /// `options.path` with environment lookups expanded, on this machine.
+    pub fn resolved_path(&self, pack_root: &Path) -> Result<PathBuf, String> {
+        expand_env(&self.path.value, pack_root).map(PathBuf::from)
+    }
+}
+
+/// Every provisioning file of a pack.
+#[derive(Debug, Clone, Default)]
+pub struct Provisioning {
+    pub datasources: Vec<Datasource>,
+    pub providers: Vec<Provider>,
+}
+
+/// One dashboard file as a provider delivers it.
+#[derive(Debug, Clone)]
+pub struct ProvidedFile {
+    pub file: PathBuf,
+    /// Index into [`Provisioning::providers`].
+    pub provider: usize,
+}
+
+/// Reads `dashboards/provisioning/{datasources,dashboards}/*.yaml`. Fails with file:line:col on
+/// the first file that is not a provisioning file (the message ends with `; fix: ...`).
+pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
+    let mut provisioning = Provisioning::default();
+    // Data sources may be provisioned elsewhere; lint says when the dashboards' one is missing.
+    let datasources_dir = pack_root.join(DATASOURCES_DIR);
+    let datasource_files = if datasources_dir.exists() { yaml_files(&datasources_dir)? } else { Vec::new() };
+    for path in datasource_files {
+        let spec: DatasourcesFile = parse(&path)?;
+        supported_version(&path, &spec.api_version)?;
+        provisioning.datasources.extend(spec.datasources.into_iter().map(|d| Datasource {
+            file: path.clone(),
+            name: (&d.name).into(),
+            kind: (&d.kind).into(),
+            uid: d.uid.as_ref().map(Located::from),
+            url: d.url.as_ref().map(Located::from),
+            is_default: d.is_default,
+        }));
+    }
+    for path in yaml_files(&pack_root.join(PROVIDERS_DIR))? {
+        let spec: ProvidersFile = parse(&path)?;
+        supported_version(&path, &spec.api_version)?;
+        provisioning.providers.extend(spec.providers.into_iter().map(|p| Provider {
+            file: path.clone(),
+            name: (&p.name).into(),
+            folder: p.folder.as_ref().map(Located::from),
+            kind: p.kind.as_ref().map(Located::from),
+            disable_deletion: p.disable_deletion.as_ref().map(|s| (s.value, s.into())),
+            allow_ui_updates: p.allow_ui_updates.as_ref().map(|s| (s.value, s.into())),
+            path: (&p.options.path).into(),
+            folders_from_files_structure: p.options.folders_from_files_structure,
+        }));
+    }
+    if provisioning.providers.is_empty() {
+        return Err(unreadable(
+            &pack_root.join(PROVIDERS_DIR),
+            None,
+            "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into(),
+        ));
+    }
+    Ok(provisioning)
+}
+
+impl Provisioning {
+    /// The dashboard files each provider delivers (`*.json` below its path, recursively, as
+    /// Grafana walks it), in provider order. Providers whose path does not resolve or exist
+    /// deliver nothing; [`Provisioning::path_problems`] names them.
+    pub fn provided_files(&self, pack_root: &Path) -> Vec<ProvidedFile> {
+        let mut provided = Vec::new();
+        for (index, provider) in self.providers.iter().enumerate() {
+            let Ok(dir) = provider.resolved_path(pack_root) else { continue };
+            for file in crate::fsutil::files_below(&dir, |name| name.ends_with(".json")) {
+                provided.push(ProvidedFile { file, provider: index });
+            }
+        }
+        provided
+    }
+
+    /// (provider, why) for every provider whose path does not lead to a folder.
+    pub fn path_problems(&self, pack_root: &Path) -> Vec<(&Provider, String)> {
+        let mut problems = Vec::new();
+        for provider in &self.providers {
+            match provider.resolved_path(pack_root) {
+                Err(why) => problems.push((provider, why)),
+                Ok(dir) if !dir.is_dir() => problems.push((
+                    provider,
+                    format!("options.path `{}` resolves to {}, which is not a folder", provider.path.value, dir.display()),
+                )),
+                Ok(_) => {}
+            }
+        }
+        problems
+    }
+
+    /// Dashboard files delivered by more than one provider (or twice by one): file -> providers.
+    pub fn provided_twice(&self, pack_root: &Path) -> BTreeMap<PathBuf, Vec<usize>> {
+        let mut by_file: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+        for provided in self.provided_files(pack_root) {
+            let key = std::fs::canonicalize(&provided.file).unwrap_or(provided.file);
+            by_file.entry(key).or_default().push(provided.provider);
+        }
+        by_file.retain(|_, providers| providers.len() > 1);
+        by_file
+    }
+}
+
+/// Expands Grafana's `$VAR` and `${VAR}` lookups (`$$` is a literal `$`). [`DASHBOARDS_DIR_VAR`]
+/// is the pack's `dashboards/` folder; other variables come from the environment.
+pub fn expand_env(raw: &str, pack_root: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(stripped) = after.strip_prefix('$') {
+            out.push('$');
+            rest = stripped;
+            continue;
+        }
+        let (name, consumed) = match after.strip_prefix('{') {
+            Some(braced) => {
+                let end = braced.find('}').ok_or_else(|| format!("`{raw}`: `${{` without a closing `}}`"))?;
+                (&braced[..end], end + 2)
+            }
+            None => {
+                let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        if name.is_empty() {
+            return Err(format!("`{raw}`: `$` without a variable name (write `$$` for a literal `$`)"));
+        }
+        if name == DASHBOARDS_DIR_VAR {
+            out.push_str(&pack_root.join("dashboards").to_string_lossy());
+        } else {
+            let value = std::env::var(name).map_err(|_| format!("`{raw}` uses ${name}, which is not set in this environment"))?;
+            out.push_str(&value);
+        }
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn unreadable(path: &Path, at: Option<Position>, message: String) -> Unreadable {
+    Unreadable { path: path.to_path_buf(), at: at.unwrap_or(Position { line: 1, column: 1 }), message }
+}
+
+fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), Unreadable> {
+    if version.value == 1 {
+        return Ok(());
+    }
+    Err(unreadable(path, Some(version.into()), format!("apiVersion {} is not one Grafana reads; fix: set apiVersion: 1", version.value)))
+}
+
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Unreadable> {
+    crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml")).map_err(|err| {
+        unreadable(
+            dir,
+            None,
+            format!("cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack"),
+        )
+    })
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Unreadable> {
+    let text =
+        std::fs::read_to_string(path).map_err(|err| unreadable(path, None, format!("cannot read: {err}; fix: make the file readable")))?;
+    serde_saphyr::from_str(&text).map_err(|err| {
+        let at = err.location().map(|l| Position { line: l.line(), column: l.column() });
+        let message = err.to_string();
+        unreadable(
+            path,
+            at,
+            format!(
+                "not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/",
+                message.lines().next().unwrap_or("invalid YAML")
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(providers: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in [DATASOURCES_DIR, PROVIDERS_DIR, "dashboards/ops/nested", "dashboards/deep"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join(DATASOURCES_DIR).join("p.yaml"),
+            "apiVersion: 1\ndatasources:\n  - {name: Prometheus, type: prometheus, uid: $DS_UID, url: '${DS_URL}', isDefault: true}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(PROVIDERS_DIR).join("d.yaml"), providers).unwrap();
+        for file in ["dashboards/ops/a.json", "dashboards/ops/nested/b.json", "dashboards/deep/c.json"] {
+            std::fs::write(dir.path().join(file), "{}").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn providers_deliver_files_recursively_from_the_pack() {
+        let dir = pack("apiVersion: 1\nproviders:\n  - name: ops\n    folder: MeshKit / Operators\n    options: {path: $MESHKIT_DASHBOARDS_DIR/ops}\n  - name: deep\n    options: {path: '${MESHKIT_DASHBOARDS_DIR}/deep'}\n");
+        let provisioning = load(dir.path()).unwrap();
+        let files: Vec<(String, usize)> = provisioning
+            .provided_files(dir.path())
+            .into_iter()
+            .map(|p| (p.file.strip_prefix(dir.path()).unwrap().display().to_string(), p.provider))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("dashboards/ops/a.json".to_string(), 0),
+                ("dashboards/ops/nested/b.json".to_string(), 0),
+                ("dashboards/deep/c.json".to_string(), 1)
+            ]
+        );
+        assert_eq!(provisioning.providers[0].folder_title(), "MeshKit / Operators");
+        assert_eq!(provisioning.providers[1].folder_title(), "General");
+        assert_eq!(provisioning.datasources[0].uid.as_ref().unwrap().value, "$DS_UID");
+        assert!(provisioning.path_problems(dir.path()).is_empty());
+        assert!(provisioning.provided_twice(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn overlapping_and_missing_paths_are_reported() {
+        let dir = pack("apiVersion: 1\nproviders:\n  - name: all\n    options: {path: $MESHKIT_DASHBOARDS_DIR}\n  - name: ops\n    options: {path: $MESHKIT_DASHBOARDS_DIR/ops}\n  - name: gone\n    options: {path: $MESHKIT_DASHBOARDS_DIR/gone}\n  - name: unset\n    options: {path: $MESHKIT_TEST_SURELY_UNSET/x}\n");
+        let provisioning = load(dir.path()).unwrap();
+        let twice = provisioning.provided_twice(dir.path());
+        assert_eq!(twice.len(), 2, "{twice:?}");
+        assert!(twice.values().all(|p| p == &[0, 1]));
+        let problems: Vec<String> =
+            provisioning.path_problems(dir.path()).into_iter().map(|(p, why)| format!("{}: {why}", p.name.value)).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("gone: ") && problems[0].contains("not a folder"));
+        assert!(problems[1].starts_with("unset: ") && problems[1].contains("$MESHKIT_TEST_SURELY_UNSET, which is not set"));
+    }
+
+    #[test]
+    fn broken_files_are_located() {
+        let dir = pack("apiVersion: 1\nproviders:\n  - name: ops\n    options: {}\n");
+        let err = load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("d.yaml:") && err.contains("not a Grafana provisioning file"), "{err}");
+        assert_eq!(expand_env("a$$b", Path::new("/p")).unwrap(), "a$b");
+        assert!(expand_env("${X", Path::new("/p")).is_err());
+    }
+}

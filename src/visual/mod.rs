@@ -1,0 +1,9 @@
+//! Visual checks: what to render (`capture`), one view in one tab (`render`), the image
+//! compare, approved baselines, and the run report.
+
+pub mod baselines;
+pub mod capture;
+pub mod compare;
+pub mod geometry;
+pub mod render;
+pub mod report;

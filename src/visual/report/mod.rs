@@ -1,0 +1,228 @@
+//! Run reports for visual checks: the report folder's layout (which files, where images may
+//! live), writing every format at once, and the GitHub step summary.
+//!
+//! A report folder holds `report.json` (the model, see [`RunReport`]), `index.html` (one
+//! self-contained file), `junit.xml`, `summary.md` and the `images/` the captures point at.
+
+mod html;
+mod junit;
+mod markdown;
+mod merge;
+mod model;
+
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+
+use crate::fsutil::write_atomic;
+
+pub use markdown::render as render_markdown;
+pub use merge::merge;
+pub use model::{Capture, Counts, Orphan, RunReport, Shard, Status, Timings, SCHEMA_VERSION};
+
+pub const JSON_FILE: &str = "report.json";
+pub const HTML_FILE: &str = "index.html";
+pub const JUNIT_FILE: &str = "junit.xml";
+pub const MARKDOWN_FILE: &str = "summary.md";
+
+/// The files [`write_all`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFiles {
+    pub html: PathBuf,
+    pub junit: PathBuf,
+    pub markdown: PathBuf,
+    pub json: PathBuf,
+}
+
+/// Writes every report format into `dir`. The images the captures reference must already be
+/// under `dir`, because the HTML embeds them.
+pub fn write_all(report: &RunReport, dir: &Path) -> anyhow::Result<ReportFiles> {
+    let files = ReportFiles {
+        html: dir.join(HTML_FILE),
+        junit: dir.join(JUNIT_FILE),
+        markdown: dir.join(MARKDOWN_FILE),
+        json: dir.join(JSON_FILE),
+    };
+    // The HTML is rendered first: it is the one that can fail (a missing image), and failing
+    // before writing anything leaves no half-updated folder behind.
+    let html = html::render(report, dir)?;
+    let mut json = serde_json::to_string_pretty(report).context("serializing the report")?;
+    json.push('\n');
+    for (path, text) in
+        [(&files.json, json), (&files.html, html), (&files.junit, junit::render(report)), (&files.markdown, markdown::render(report))]
+    {
+        write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(files)
+}
+
+/// Appends `markdown` to the file named by `$GITHUB_STEP_SUMMARY`; does nothing outside
+/// GitHub Actions (variable unset or empty).
+pub fn append_step_summary(markdown: &str) -> anyhow::Result<()> {
+    match std::env::var_os("GITHUB_STEP_SUMMARY") {
+        Some(path) if !path.is_empty() => append_summary_to(Path::new(&path), markdown),
+        _ => Ok(()),
+    }
+}
+
+/// Appends rather than replaces: earlier steps of the job may already have written their own
+/// summary into the same file, and GitHub documents `>>` as the way to add to it.
+fn append_summary_to(path: &Path, markdown: &str) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening step summary {}", path.display()))?;
+    // A blank line keeps our heading from gluing onto the end of a previous step's text.
+    let text = format!("\n{}\n", markdown.trim_end());
+    file.write_all(text.as_bytes()).with_context(|| format!("appending to step summary {}", path.display()))
+}
+
+/// Where the image a report references lives under the report folder `dir`. Report files may
+/// come from another machine (shards), so a path that could point outside the folder is refused
+/// rather than read or copied.
+fn image_path(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
+    let path = Path::new(relative);
+    if relative.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        bail!("image path {relative:?} must be relative and stay inside the report folder");
+    }
+    Ok(dir.join(path))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! Fixtures shared by the writers' tests: a report with one capture of every status.
+
+    use super::*;
+    use crate::visual::geometry::Rect;
+
+    /// 1x1 PNGs: red, green and magenta, distinct so a test can tell which one was embedded.
+    pub const RED_PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+        0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
+        0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0xc9, 0xfe, 0x92, 0xef, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+        0x42, 0x60, 0x82,
+    ];
+    pub const GREEN_PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+        0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
+        0x60, 0xf8, 0xcf, 0x00, 0x00, 0x02, 0x02, 0x01, 0x00, 0x7b, 0x09, 0x81, 0x78, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+        0x42, 0x60, 0x82,
+    ];
+    pub const MAGENTA_PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+        0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
+        0xf8, 0xcf, 0xf0, 0x1f, 0x00, 0x04, 0x00, 0x01, 0xff, 0x22, 0x0a, 0x3a, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+        0x42, 0x60, 0x82,
+    ];
+
+    /// A capture with the images, numbers and approve command its status implies.
+    pub fn capture(uid: &str, view: &str, panel_id: Option<u32>, status: Status) -> Capture {
+        let stem = format!("images/{uid}/{view}/{}", panel_id.map_or("dashboard".to_string(), |id| id.to_string()));
+        let image = |kind: &str, present: bool| present.then(|| format!("{stem}-{kind}.png"));
+        let compared = matches!(status, Status::Passed | Status::Changed);
+        Capture {
+            dashboard_uid: uid.to_string(),
+            dashboard_title: format!("Dashboard {uid}"),
+            view: view.to_string(),
+            panel_id,
+            panel_title: panel_id.map_or(String::new(), |id| format!("Panel {id}")),
+            status,
+            message: if status.is_failure() { format!("{} on {uid}", status.label()) } else { String::new() },
+            baseline: format!("baselines/embedded/{uid}/{view}/{}.png", panel_id.unwrap_or(0)),
+            expected: image("expected", status == Status::Changed || status == Status::SizeChanged),
+            actual: image("actual", status != Status::Passed),
+            diff: image("diff", status == Status::Changed),
+            diff_pixels: compared.then_some(if status == Status::Changed { 1234 } else { 0 }),
+            max_diff_pixels: 50,
+            threshold: 0.1,
+            ssim: compared.then_some(0.9731),
+            bbox: (status == Status::Changed).then_some(Rect { x: 10, y: 20, width: 30, height: 40 }),
+            expected_size: (status != Status::Missing).then_some((800, 400)),
+            actual_size: Some(if status == Status::SizeChanged { (800, 420) } else { (800, 400) }),
+            approve_command: (status.is_failure() && status != Status::PanelProblem).then(|| {
+                format!("meshkit-obs update-baselines --dashboard {uid}{}", panel_id.map_or(String::new(), |id| format!(" --panel {id}")))
+            }),
+        }
+    }
+
+    pub fn sample_report() -> RunReport {
+        let mut problem = capture("meshkit-overview", "all", Some(7), Status::PanelProblem);
+        problem.message = "query error: parse error at char 3".to_string();
+        RunReport {
+            schema: SCHEMA_VERSION,
+            tool_version: "0.1.0".to_string(),
+            backend: "embedded".to_string(),
+            command: "meshkit-obs check-dashboards --report target/report".to_string(),
+            shard: None,
+            captures: vec![
+                capture("meshkit-overview", "all", None, Status::Passed),
+                capture("meshkit-gossip", "all", Some(12), Status::Changed),
+                capture("meshkit-gossip", "all", Some(3), Status::Passed),
+                capture("meshkit-gossip", "all", Some(4), Status::SizeChanged),
+                capture("meshkit-leases", "all", Some(2), Status::Missing),
+                problem,
+            ],
+            orphans: vec![Orphan {
+                baseline: "baselines/embedded/meshkit-gossip/all/99-old.png".to_string(),
+                dashboard_uid: "meshkit-gossip".to_string(),
+                view: "all".to_string(),
+                prune_command: "meshkit-obs update-baselines --prune".to_string(),
+            }],
+            timings: Timings { seed_s: 1.5, stack_start_s: 4.25, render_s: 12.0, compare_s: 2.0, total_s: 20.0 },
+        }
+    }
+
+    /// Writes an image file for every path the report references: expected red, actual green,
+    /// diff magenta.
+    pub fn write_images(report: &RunReport, dir: &Path) {
+        for capture in &report.captures {
+            for (path, bytes) in [(&capture.expected, RED_PNG), (&capture.actual, GREEN_PNG), (&capture.diff, MAGENTA_PNG)] {
+                if let Some(path) = path {
+                    write_atomic(&dir.join(path), bytes).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn write_all_writes_the_four_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = sample_report();
+        write_images(&report, dir.path());
+        let files = write_all(&report, dir.path()).unwrap();
+        let json: RunReport = serde_json::from_str(&std::fs::read_to_string(&files.json).unwrap()).unwrap();
+        assert_eq!(json, report);
+        for path in [&files.html, &files.junit, &files.markdown] {
+            assert!(std::fs::metadata(path).unwrap().len() > 100, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn write_all_names_a_missing_image_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_all(&sample_report(), dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("images/meshkit-gossip/all/4-expected.png"), "{err:#}");
+        assert!(!dir.path().join(JSON_FILE).exists());
+    }
+
+    #[test]
+    fn refuses_image_paths_leaving_the_report_folder() {
+        let dir = Path::new("/r");
+        assert_eq!(image_path(dir, "images/a.png").unwrap(), Path::new("/r/images/a.png"));
+        for bad in ["", "/etc/passwd", "../x.png", "images/../../x.png"] {
+            assert!(image_path(dir, bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn step_summary_is_appended_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("step_summary.md");
+        std::fs::write(&path, "# Earlier step\n").unwrap();
+        append_summary_to(&path, "## Visual check\n").unwrap();
+        append_summary_to(&path, "second").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "# Earlier step\n\n## Visual check\n\nsecond\n");
+    }
+}
