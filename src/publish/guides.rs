@@ -57,7 +57,7 @@ pub fn guide_generated(dashboard: &Value, input: &GuideInput) -> String {
     for (_, panel) in crate::pack::dashboards::drawn_panels(dashboard) {
         panel_section(&mut out, panel, input);
     }
-    let _ = write!(out, "{END}\n");
+    let _ = writeln!(out, "{END}");
     out
 }
 
