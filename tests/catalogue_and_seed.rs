@@ -9,7 +9,7 @@ use meshkit_obs::pack::catalogue::{Catalogue, MetricType};
 use meshkit_obs::pack::scenario;
 
 fn catalogue() -> Catalogue {
-    Catalogue::load(&common::pack_root()).expect("catalogue loads")
+    Catalogue::load(&common::pack_root().join(meshkit_obs::pack::layout::CATALOGUE)).expect("catalogue loads")
 }
 
 #[test]

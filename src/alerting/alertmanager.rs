@@ -2,13 +2,12 @@
 //! `${MESHKIT_...}` placeholders from the environment (Alertmanager expands no variables
 //! itself) and validating the result with `amtool check-config`.
 
+use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::exit::ToolError;
 use crate::stack::tools::AMTOOL;
-
-pub const CONFIG_PATH: &str = "alerts/alertmanager.yml";
 
 /// The `${NAME}` placeholders of a template, in order of first use.
 pub fn placeholders(template: &str) -> Vec<String> {
@@ -43,7 +42,8 @@ pub fn render(template: &str, value: impl Fn(&str) -> Option<String>) -> Result<
         Ok(rendered)
     } else {
         Err(ToolError::InvalidInput(format!(
-            "{CONFIG_PATH}: {} webhook URL variable(s) are not set: {}; export each one (e.g. {}=https://hooks.example/...) and run again",
+            "{}: {} webhook URL variable(s) are not set: {}; export each one (e.g. {}=https://hooks.example/...) and run again",
+            layout::ALERTMANAGER_CONFIG,
             missing.len(),
             missing.join(", "),
             missing[0]

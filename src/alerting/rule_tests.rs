@@ -7,6 +7,7 @@
 //! one evaluation earlier it must not contain the entry yet. Between incidents (after
 //! `alert_settle`), `ALERTS{alertstate="firing"}` must have no sample at all.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,9 +23,6 @@ use crate::pack::rules::{Rule, RuleFile, RuleKind};
 use crate::pack::scenario::{ExpectedAlert, Incident, Scenario};
 use crate::stack::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
-
-/// Where hand-written tests live in a pack.
-pub const HAND_WRITTEN_DIR: &str = "alerts/tests";
 
 /// What a generated test file checks.
 #[derive(Debug, Default)]
@@ -362,7 +360,7 @@ pub struct FileResult {
 
 /// The hand-written test files of a pack, sorted.
 pub fn hand_written(pack_root: &Path) -> Vec<PathBuf> {
-    crate::fsutil::sorted_files(&pack_root.join(HAND_WRITTEN_DIR), |name| name.ends_with(".yaml") || name.ends_with(".yml"))
+    crate::fsutil::sorted_files(&pack_root.join(layout::RULE_TESTS), |name| name.ends_with(".yaml") || name.ends_with(".yml"))
         .unwrap_or_default()
 }
 

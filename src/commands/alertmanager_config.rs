@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::alerting::alertmanager::{self, CONFIG_PATH};
+use crate::alerting::alertmanager;
 use crate::cli::PackArgs;
 use crate::exit::{Outcome, ToolError};
+use crate::pack::layout;
 
 pub async fn run(pack: &PackArgs, out: Option<&Path>) -> anyhow::Result<Outcome> {
-    let source = pack.pack.join(CONFIG_PATH);
+    let source = pack.pack.join(layout::ALERTMANAGER_CONFIG);
     let template =
         std::fs::read_to_string(&source).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", source.display())))?;
     let rendered = alertmanager::render(&template, |name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;

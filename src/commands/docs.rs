@@ -2,6 +2,7 @@
 //! index and docs/metrics.md, or name the stale ones. Files are replaced atomically and only
 //! when their bytes change, so running it twice changes nothing.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -9,15 +10,12 @@ use anyhow::Context as _;
 
 use crate::cli::PackArgs;
 use crate::exit::{Outcome, ToolError};
-use crate::pack::catalogue::{Catalogue, METRICS_DOC_PATH};
+use crate::pack::catalogue::Catalogue;
 use crate::pack::dashboards::Dashboard;
 use crate::pack::rules::{self, RuleKind};
 use crate::publish::guides::{self, AlertRef, GuideInput};
 use crate::visual::baselines::{Store, EMBEDDED};
 use crate::visual::capture::{self, Request};
-
-pub const GUIDES_DIR: &str = "docs/dashboards";
-pub const INDEX_PATH: &str = "docs/README.md";
 
 pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
     let wanted = wanted_files(pack)?;
@@ -73,7 +71,7 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
             runbook: &runbook,
         };
         let generated = guides::guide_generated(&json, &input);
-        let path = pack_root.join(GUIDES_DIR).join(format!("{}.md", dashboard.uid));
+        let path = pack_root.join(layout::GUIDES).join(format!("{}.md", dashboard.uid));
         let existing = std::fs::read_to_string(&path).ok();
         files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, &json)));
         index_rows.push((
@@ -84,10 +82,10 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
         ));
     }
     let every_alert: BTreeMap<String, AlertRef> = alerts.values().flatten().map(|a| (a.name.clone(), a.clone())).collect();
-    let index = pack_root.join(INDEX_PATH);
+    let index = pack_root.join(layout::DOCS_INDEX);
     let existing = std::fs::read_to_string(&index).ok();
     files.insert(index, guides::splice(existing.as_deref(), &guides::index_generated(&index_rows, &every_alert), NEW_INDEX_HEADING));
-    files.insert(pack_root.join(METRICS_DOC_PATH), Catalogue::load(pack_root)?.markdown());
+    files.insert(pack_root.join(layout::METRICS_DOC), Catalogue::load(&pack_root.join(layout::CATALOGUE))?.markdown());
     Ok(files)
 }
 

@@ -5,6 +5,7 @@ use crate::cli::PackArgs;
 use crate::exit::Outcome;
 use crate::lint::{self, Finding};
 use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::rules;
 
 use super::progress;
@@ -17,11 +18,11 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let root = &pack.pack;
-    let catalogue = Catalogue::load(root)?;
+    let catalogue = Catalogue::load(&root.join(layout::CATALOGUE))?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
     // A pack without alerts/ (dashboards only) has no rule files to lint.
-    let rule_files = if root.join(rules::RULES_DIR).is_dir() { rules::rule_file_paths(root)? } else { Vec::new() };
+    let rule_files = if root.join(layout::RULES).is_dir() { rules::rule_file_paths(root)? } else { Vec::new() };
     for path in rule_files {
         match rules::load(&path) {
             Ok(file) => files.push(file),

@@ -2,13 +2,14 @@
 
 use crate::cli::PackArgs;
 use crate::exit::Outcome;
-use crate::pack::catalogue::{Catalogue, METRICS_DOC_PATH};
+use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 
 use anyhow::Context as _;
 
 pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
-    let catalogue = Catalogue::load(&pack.pack)?;
-    let path = pack.pack.join(METRICS_DOC_PATH);
+    let catalogue = Catalogue::load(&pack.pack.join(layout::CATALOGUE))?;
+    let path = pack.pack.join(layout::METRICS_DOC);
     let wanted = catalogue.markdown();
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if current == wanted {

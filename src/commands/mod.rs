@@ -20,6 +20,7 @@ use crate::cli::{PackArgs, ScenarioArgs};
 use crate::exit::ToolError;
 use crate::generate::seed::SeedRequest;
 use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::rules::{self, RuleFile};
 use crate::pack::scenario::{self, Scenario};
 
@@ -43,7 +44,7 @@ pub fn load(pack: &PackArgs, args: &ScenarioArgs) -> Result<Loaded, ToolError> {
     let text =
         String::from_utf8(scenario_bytes.clone()).map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text", path.display())))?;
     let scenario = scenario::parse(&path, &text, now_unix)?;
-    let catalogue = Catalogue::load(&pack.pack)?;
+    let catalogue = Catalogue::load(&pack.pack.join(layout::CATALOGUE))?;
     let rule_files = rules::load_all(&pack.pack)?;
     let recording_rules = rules::recording_rules_file(&rule_files);
     Ok(Loaded { catalogue, scenario, scenario_bytes, rule_files, recording_rules, now_unix })

@@ -2,15 +2,13 @@
 //! files at both revisions with git, and prints the operator-facing changes as Markdown
 //! (`crate::publish::release_notes`), ready to edit into CHANGELOG.md.
 
+use crate::pack::layout;
 use std::path::Path;
 
 use crate::exit::{Outcome, ToolError};
-use crate::lint::dashboards::DASHBOARDS_DIR;
 use crate::pack::git::Repo;
-use crate::pack::rules::{self, RULES_DIR, RULES_SUFFIX};
+use crate::pack::rules::{self, RULES_SUFFIX};
 use crate::publish::release_notes::{self, Snapshot};
-
-const BASELINES_DIR: &str = "baselines";
 
 pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome> {
     let repo = Repo::open(pack)?;
@@ -18,7 +16,7 @@ pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome>
     let (from_commit, to_commit) = (repo.resolve(from)?, repo.resolve(to)?);
     let old = snapshot(&repo, &from_commit)?;
     let new = snapshot(&repo, &to_commit)?;
-    let baselines = repo.changes(&from_commit, &to_commit, BASELINES_DIR)?;
+    let baselines = repo.changes(&from_commit, &to_commit, layout::BASELINES)?;
     let notes = release_notes::compare(&old, &new, &baselines);
     let short = |commit: &str| commit.chars().take(10).collect::<String>();
     print!("{}", release_notes::render(&notes, &format!("`{from}` ({}) → `{to}` ({})", short(&from_commit), short(&to_commit))));
@@ -28,7 +26,7 @@ pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome>
 /// The dashboards and rule files of revision `commit`.
 fn snapshot(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
     let mut snapshot = Snapshot::default();
-    for path in repo.files(commit, DASHBOARDS_DIR)?.iter().filter(|p| p.ends_with(".json")) {
+    for path in repo.files(commit, layout::DASHBOARDS)?.iter().filter(|p| p.ends_with(".json")) {
         let json: serde_json::Value = serde_json::from_str(&repo.show(commit, path)?).map_err(|err| {
             ToolError::InvalidInput(format!(
                 "{commit}:{path}:{}:{}: not valid JSON: {err}; fix: release notes read every dashboard at both revisions: pick revisions whose dashboards parse",
@@ -38,7 +36,7 @@ fn snapshot(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
         })?;
         snapshot.add_dashboard(path, &json);
     }
-    let rule_files = repo.files(commit, RULES_DIR)?;
+    let rule_files = repo.files(commit, layout::RULES)?;
     // Only the rule files directly in alerts/ (alerts/tests/ holds promtool tests).
     for path in rule_files.iter().filter(|p| p.ends_with(RULES_SUFFIX) && p.matches('/').count() == 1) {
         let file = rules::parse(Path::new(&format!("{commit}:{path}")), &repo.show(commit, path)?)?;

@@ -4,6 +4,7 @@
 //! A cache entry is built in a temporary sibling directory and renamed into place only when
 //! complete, with `summary.json` written last, so a crash or Ctrl-C never leaves a half entry.
 
+use crate::pack::layout;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,7 +15,7 @@ use tokio::process::Command;
 
 use crate::generate::openmetrics;
 use crate::generate::sim;
-use crate::pack::catalogue::{Catalogue, CATALOGUE_PATH};
+use crate::pack::catalogue::Catalogue;
 use crate::pack::scenario::Scenario;
 use crate::stack::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
@@ -271,7 +272,7 @@ fn split_rule_groups(mut groups: Vec<serde_json::Value>, parts: usize) -> Vec<Ve
 
 /// The content hash of everything that decides the seeded TSDB.
 fn cache_key(request: &SeedRequest<'_>) -> anyhow::Result<String> {
-    let catalogue_path = request.pack_root.join(CATALOGUE_PATH);
+    let catalogue_path = request.pack_root.join(layout::CATALOGUE);
     let catalogue_bytes = std::fs::read(&catalogue_path).with_context(|| format!("reading {}", catalogue_path.display()))?;
     let mut hasher = Sha256::new();
     for part in [

@@ -6,6 +6,7 @@
 //! Unlike `crate::pack::dashboards` (which stops `check` at the first broken file), this reads
 //! leniently and reports everything it can.
 
+use crate::pack::layout;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -16,9 +17,8 @@ use super::queries::{self, Context, Problem};
 use super::series::Series;
 use super::{rule_id, template, Finding};
 use crate::pack::catalogue::Catalogue;
-use crate::pack::links::{self, RUNBOOKS_DIR};
+use crate::pack::links;
 
-pub const DASHBOARDS_DIR: &str = "dashboards";
 /// The tag every pack dashboard carries (dashboard links list dashboards by it).
 const PACK_TAG: &str = "meshkit";
 /// The oldest schema the pack's dashboards are written for (Grafana 11).
@@ -68,7 +68,7 @@ impl DashboardFile {
 /// `dashboard-json` finding).
 pub fn read_all(pack_root: &Path) -> anyhow::Result<Vec<DashboardFile>> {
     let mut files = Vec::new();
-    for path in crate::fsutil::files_below(&pack_root.join(DASHBOARDS_DIR), |name| name.ends_with(".json")) {
+    for path in crate::fsutil::files_below(&pack_root.join(layout::DASHBOARDS), |name| name.ends_with(".json")) {
         let text = std::fs::read_to_string(&path).map_err(|err| anyhow::anyhow!("{}: cannot read: {err}", path.display()))?;
         let json = serde_json::from_str(&text);
         files.push(DashboardFile { path, text, json });
@@ -494,11 +494,11 @@ impl Dashboard<'_, '_> {
         }
         for (pointer, url) in urls {
             if let Some(alert) = links::runbook_alert(url) {
-                if !self.pack_root.join(RUNBOOKS_DIR).join(format!("{alert}.md")).is_file() {
+                if !self.pack_root.join(layout::RUNBOOKS).join(format!("{alert}.md")).is_file() {
                     self.report.at(
                         &pointer,
                         "panel-link",
-                        format!("links the runbook of `{alert}`, but {RUNBOOKS_DIR}/{alert}.md does not exist"),
+                        format!("links the runbook of `{alert}`, but {}/{alert}.md does not exist", layout::RUNBOOKS),
                         "link an existing runbook (docs/runbooks/<Alert>.md) or write it",
                     );
                 }

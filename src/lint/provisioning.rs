@@ -3,17 +3,18 @@
 //! dashboards' `datasource` variable resolves to a provisioned data source whose uid and URL
 //! come from the deployment's environment.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::dashboards::DashboardFile;
 use super::{rule_id, template, Finding};
-use crate::pack::provisioning::{self, Provisioning, DATASOURCES_DIR, PROVIDERS_DIR};
+use crate::pack::provisioning::{self, Provisioning};
 use crate::pack::rules::{Position, Unreadable};
 
 /// The provisioning YAML files of the pack (what the summary counts).
 pub fn file_count(pack_root: &Path) -> usize {
-    [DATASOURCES_DIR, PROVIDERS_DIR]
+    [layout::DATASOURCES, layout::PROVIDERS]
         .iter()
         .map(|dir| {
             crate::fsutil::sorted_files(&pack_root.join(dir), |name| name.ends_with(".yaml") || name.ends_with(".yml"))
@@ -187,7 +188,8 @@ fn datasources(provisioning: &Provisioning, dashboards: &[DashboardFile], findin
                     Position { line, column },
                     RULE,
                     format!(
-                        "{pointer}: the datasource variable (type `{kind}`, regex `{regex}`) matches no data source in {DATASOURCES_DIR}/"
+                        "{pointer}: the datasource variable (type `{kind}`, regex `{regex}`) matches no data source in {}/",
+                        layout::DATASOURCES
                     ),
                     "provision a data source of that type with isDefault: true (or one the variable's regex matches)",
                 );

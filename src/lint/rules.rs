@@ -2,13 +2,14 @@
 //! conventions (monitoring-mixins), runbook and dashboard links, and that every series a rule
 //! reads exists in the metrics catalogue.
 
+use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::series::{Origin, Series};
 use super::{rule_id, Finding};
 use crate::pack::catalogue::Catalogue;
-use crate::pack::links::{self, DASHBOARD_UIDS, RUNBOOKS_DIR};
+use crate::pack::links::{self, DASHBOARD_UIDS};
 use crate::pack::rules::{Position, Rule, RuleFile, RuleKind};
 
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
@@ -227,12 +228,12 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
         ),
         Some(url) => match links::runbook_alert(&url.value) {
             Some(target) if target == name => {
-                let runbook = pack_root.join(RUNBOOKS_DIR).join(format!("{name}.md"));
+                let runbook = pack_root.join(layout::RUNBOOKS).join(format!("{name}.md"));
                 if !runbook.is_file() {
                     finding(
                         url.at,
                         "alert-runbook-url",
-                        format!("{name}: {RUNBOOKS_DIR}/{name}.md does not exist"),
+                        format!("{name}: {}/{name}.md does not exist", layout::RUNBOOKS),
                         "write the runbook (Meaning, Impact, Diagnosis, Mitigation)",
                     );
                 }
@@ -272,7 +273,7 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
 
 /// Runbooks whose name is no alert of the pack.
 fn orphan_runbooks(pack_root: &Path, alerts: &BTreeSet<&str>) -> Vec<Finding> {
-    let dir = pack_root.join(RUNBOOKS_DIR);
+    let dir = pack_root.join(layout::RUNBOOKS);
     let mut findings = Vec::new();
     for path in crate::fsutil::sorted_files(&dir, |name| name.ends_with(".md")).unwrap_or_default() {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();

@@ -95,7 +95,10 @@ mod tests {
     #[test]
     fn recorded_series_carry_their_rules_output_labels() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let series = Series::new(&Catalogue::load(root).unwrap(), &crate::pack::rules::load_all(root).unwrap());
+        let series = Series::new(
+            &Catalogue::load(&root.join(crate::pack::layout::CATALOGUE)).unwrap(),
+            &crate::pack::rules::load_all(root).unwrap(),
+        );
         // label_replace adds `namespace` to the aggregation's labels.
         assert_eq!(
             labels(&series, "cluster_scope:mesh_leadership_leaders:sum").unwrap(),

@@ -3,12 +3,13 @@
 //! raises its integer `version` (`dashboard-version-bump`), so a deployed Grafana can tell which
 //! copy it runs.
 
+use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::dashboards::{DashboardFile, DASHBOARDS_DIR};
+use super::dashboards::DashboardFile;
 use super::{rule_id, Finding};
 use crate::pack::git::Repo;
 
@@ -61,7 +62,7 @@ fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
 /// copy a deployment could confuse it with.
 fn version_bumps(pack_root: &Path, dashboards: &[(&DashboardFile, &Value)]) -> Vec<Finding> {
     let Ok(repo) = Repo::open(pack_root) else { return Vec::new() };
-    let Ok(at_head) = repo.files("HEAD", DASHBOARDS_DIR) else { return Vec::new() };
+    let Ok(at_head) = repo.files("HEAD", layout::DASHBOARDS) else { return Vec::new() };
     let at_head: BTreeSet<String> = at_head.into_iter().collect();
     let mut findings = Vec::new();
     for (file, json) in dashboards {

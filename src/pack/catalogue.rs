@@ -13,9 +13,6 @@ use serde::Deserialize;
 
 use crate::exit::ToolError;
 
-pub const CATALOGUE_PATH: &str = "metrics/catalogue.yaml";
-pub const METRICS_DOC_PATH: &str = "docs/metrics.md";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MetricType {
@@ -169,15 +166,15 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    pub fn load(pack_root: &Path) -> Result<Catalogue, ToolError> {
-        let path = pack_root.join(CATALOGUE_PATH);
+    /// Reads the catalogue file (the pack's is `layout::CATALOGUE`).
+    pub fn load(path: &Path) -> Result<Catalogue, ToolError> {
         let text = std::fs::read_to_string(&path).map_err(|err| {
             ToolError::InvalidInput(format!(
                 "{}: cannot read the metrics catalogue: {err}; run from the pack's root or pass --pack",
                 path.display()
             ))
         })?;
-        Self::parse(&path, &text)
+        Self::parse(path, &text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Catalogue, ToolError> {

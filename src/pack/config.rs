@@ -4,6 +4,7 @@
 //! The file is optional; without it every dashboard is rendered once with its own variable
 //! defaults and compared strictly. Every error names the file, the line and column, and the fix.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -14,8 +15,6 @@ use toml::Spanned;
 use crate::exit::ToolError;
 use crate::visual::compare;
 use crate::visual::geometry::Rect;
-
-pub const FILE_NAME: &str = "meshkit-obs.toml";
 
 /// The name of the one view a dashboard gets when the config names none.
 pub const DEFAULT_VIEW: &str = "default";
@@ -142,7 +141,7 @@ impl Config {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
             None => {
-                let default = pack.join(FILE_NAME);
+                let default = pack.join(layout::CONFIG);
                 if !default.exists() {
                     return Ok(Config::from_raw(RawConfig::default()));
                 }

@@ -162,7 +162,7 @@ mod tests {
     /// A pack whose one provider delivers `dashboards/`; returns (pack, dashboards folder).
     fn provisioned_pack() -> (tempfile::TempDir, PathBuf) {
         let pack = tempfile::tempdir().unwrap();
-        let providers = pack.path().join(provisioning::PROVIDERS_DIR);
+        let providers = pack.path().join(crate::pack::layout::PROVIDERS);
         std::fs::create_dir_all(&providers).unwrap();
         write(
             &providers,

@@ -9,9 +9,6 @@ pub const DEFAULT_RUNBOOK_BASE: &str = "https://github.com/omnirelay/meshkit-obs
 /// Base of `dashboard_url`: the Grafana the dashboards are provisioned into.
 pub const DEFAULT_GRAFANA_URL: &str = "http://localhost:3000";
 
-/// Where runbooks live in the pack.
-pub const RUNBOOKS_DIR: &str = "docs/runbooks";
-
 /// The dashboards alerts may link to (their uids; the dashboards issue creates them).
 pub const DASHBOARD_UIDS: &[&str] = &[
     "meshkit-fleet-overview",

@@ -7,6 +7,7 @@
 //! [`DASHBOARDS_DIR_VAR`] to the pack's `dashboards/` folder (Grafana's deployment sets it to
 //! wherever that folder is mounted); any other variable comes from the tool's environment.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,9 +16,6 @@ use serde_saphyr::Spanned;
 
 use crate::pack::rules::{Located, Position, Unreadable};
 
-pub const PROVISIONING_DIR: &str = "dashboards/provisioning";
-pub const DATASOURCES_DIR: &str = "dashboards/provisioning/datasources";
-pub const PROVIDERS_DIR: &str = "dashboards/provisioning/dashboards";
 /// The environment variable provider paths start from: the folder holding the pack's dashboards.
 pub const DASHBOARDS_DIR_VAR: &str = "MESHKIT_DASHBOARDS_DIR";
 
@@ -131,7 +129,7 @@ pub struct ProvidedFile {
 pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
     let mut provisioning = Provisioning::default();
     // Data sources may be provisioned elsewhere; lint says when the dashboards' one is missing.
-    let datasources_dir = pack_root.join(DATASOURCES_DIR);
+    let datasources_dir = pack_root.join(layout::DATASOURCES);
     let datasource_files = if datasources_dir.exists() { yaml_files(&datasources_dir)? } else { Vec::new() };
     for path in datasource_files {
         let spec: DatasourcesFile = parse(&path)?;
@@ -145,7 +143,7 @@ pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
             is_default: d.is_default,
         }));
     }
-    for path in yaml_files(&pack_root.join(PROVIDERS_DIR))? {
+    for path in yaml_files(&pack_root.join(layout::PROVIDERS))? {
         let spec: ProvidersFile = parse(&path)?;
         supported_version(&path, &spec.api_version)?;
         provisioning.providers.extend(spec.providers.into_iter().map(|p| Provider {
@@ -161,7 +159,7 @@ pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
     }
     if provisioning.providers.is_empty() {
         return Err(unreadable(
-            &pack_root.join(PROVIDERS_DIR),
+            &pack_root.join(layout::PROVIDERS),
             None,
             "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into(),
         ));
@@ -294,15 +292,15 @@ mod tests {
 
     fn pack(providers: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        for sub in [DATASOURCES_DIR, PROVIDERS_DIR, "dashboards/ops/nested", "dashboards/deep"] {
+        for sub in [layout::DATASOURCES, layout::PROVIDERS, "dashboards/ops/nested", "dashboards/deep"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
         std::fs::write(
-            dir.path().join(DATASOURCES_DIR).join("p.yaml"),
+            dir.path().join(layout::DATASOURCES).join("p.yaml"),
             "apiVersion: 1\ndatasources:\n  - {name: Prometheus, type: prometheus, uid: $DS_UID, url: '${DS_URL}', isDefault: true}\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join(PROVIDERS_DIR).join("d.yaml"), providers).unwrap();
+        std::fs::write(dir.path().join(layout::PROVIDERS).join("d.yaml"), providers).unwrap();
         for file in ["dashboards/ops/a.json", "dashboards/ops/nested/b.json", "dashboards/deep/c.json"] {
             std::fs::write(dir.path().join(file), "{}").unwrap();
         }

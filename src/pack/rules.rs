@@ -5,6 +5,7 @@
 //! the tool itself needs — names, expressions, `for`, labels, annotations — and where each
 //! one sits in its file, so lint findings and test errors can point at a line.
 
+use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,6 @@ use serde_saphyr::Spanned;
 use crate::exit::ToolError;
 use crate::timestamp::parse_duration_secs;
 
-/// Where the rule files live in a pack.
-pub const RULES_DIR: &str = "alerts";
 /// Rule files end with this; other YAML under `alerts/` (tests, Alertmanager) is not rules.
 pub const RULES_SUFFIX: &str = ".rules.yaml";
 
@@ -116,7 +115,7 @@ impl RuleFile {
 
 /// The rule files of a pack, sorted by path.
 pub fn rule_file_paths(pack_root: &Path) -> Result<Vec<PathBuf>, ToolError> {
-    let dir = pack_root.join(RULES_DIR);
+    let dir = pack_root.join(layout::RULES);
     crate::fsutil::sorted_files(&dir, |name| name.ends_with(RULES_SUFFIX)).map_err(|err| {
         ToolError::InvalidInput(format!("{}: cannot list rule files: {err}; run from the pack root or pass --pack", dir.display()))
     })

@@ -3,6 +3,7 @@
 //! view in a few tabs with a progress bar, and stop everything again, also on Ctrl-C or when a
 //! child dies.
 
+use crate::pack::layout;
 use std::collections::{BTreeSet, VecDeque};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -100,7 +101,7 @@ pub fn plan(pack: &PackArgs, request: &Request) -> Result<Plan, ToolError> {
     if all.is_empty() {
         return Err(ToolError::InvalidInput(format!(
             "{}: the dashboard providers deliver no dashboards (*.json) to render; fix: add dashboards under their paths or pass --pack",
-            pack.pack.join(crate::pack::provisioning::PROVIDERS_DIR).display()
+            pack.pack.join(layout::PROVIDERS).display()
         )));
     }
     let facts: Vec<DashboardFacts<'_>> = all
