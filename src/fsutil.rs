@@ -12,24 +12,22 @@ pub fn sorted_files(dir: &Path, keep: impl Fn(&str) -> bool) -> std::io::Result<
     Ok(paths)
 }
 
-/// Files below `dir` (recursively, sorted) whose name `keep` accepts; nothing when `dir` is not a
-/// folder.
+/// Files below `dir` (recursively, sorted by path) whose name `keep` accepts; nothing when `dir`
+/// is not a folder. Symlinked folders are followed (a symlink loop is skipped, not followed
+/// forever); a dangling symlink is listed like a file, so whoever reads it reports it.
 pub fn files_below(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().and_then(|n| n.to_str()).is_some_and(&keep) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
+    // Siblings sorted by name, depth first: the same order as sorting the whole list by path.
+    let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_links(true).sort_by_file_name();
+    walk.into_iter()
+        .filter_map(|entry| match entry {
+            Ok(entry) => (!entry.file_type().is_dir()).then(|| entry.into_path()),
+            Err(err) => err
+                .path()
+                .filter(|path| err.loop_ancestor().is_none() && path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()))
+                .map(Path::to_path_buf),
+        })
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
+        .collect()
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -44,4 +42,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_below_lists_in_path_order_following_folder_links() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("pack");
+        for file in ["b.json", "b/c.json", "b/a/z.json", "a-b.json", "a/x.json", "a/y.txt", ".hidden/h.json"] {
+            write_atomic(&dir.join(file), b"{}").unwrap();
+        }
+        write_atomic(&root.path().join("elsewhere/linked.json"), b"{}").unwrap();
+        std::os::unix::fs::symlink(root.path().join("elsewhere"), dir.join("link")).unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("b/loop")).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone.json"), dir.join("dangling.json")).unwrap();
+
+        let found = files_below(&dir, |name| name.ends_with(".json"));
+        let relative: Vec<String> = found.iter().map(|p| p.strip_prefix(&dir).unwrap().display().to_string()).collect();
+        assert_eq!(
+            relative,
+            [".hidden/h.json", "a/x.json", "a-b.json", "b/a/z.json", "b/c.json", "b.json", "dangling.json", "link/linked.json"]
+        );
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(found, sorted, "the walk's order is the order of the paths");
+        assert!(files_below(&dir.join("b.json"), |_| true).is_empty(), "a file is no folder");
+        assert!(files_below(&dir.join("missing"), |_| true).is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 //! The cached TSDB is never handed to Prometheus directly: its block files are hard-linked into
 //! a private data directory, so compaction, the WAL and the lock file touch only that copy.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -104,12 +104,11 @@ pub fn free_port() -> anyhow::Result<u16> {
 
 /// Recreates `from` under `to` with hard links (copies across file systems).
 fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
+    for entry in walkdir::WalkDir::new(from) {
         let entry = entry?;
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            link_tree(&entry.path(), &target)?;
+        let target = to.join(entry.path().strip_prefix(from).expect("walkdir yields paths below its root"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
         } else if std::fs::hard_link(entry.path(), &target).is_err() {
             std::fs::copy(entry.path(), &target)?;
         }

@@ -44,14 +44,13 @@ pub fn write_all(report: &RunReport, dir: &Path) -> anyhow::Result<ReportFiles> 
         markdown: dir.join(MARKDOWN_FILE),
         json: dir.join(JSON_FILE),
     };
-    // The HTML is rendered first: it is the one that can fail (a missing image), and failing
-    // before writing anything leaves no half-updated folder behind.
+    // Every format is rendered before anything is written: the HTML can fail (a missing image),
+    // and failing before writing leaves no half-updated folder behind.
     let html = html::render(report, dir)?;
+    let junit = junit::render(report).context("serializing junit.xml")?;
     let mut json = serde_json::to_string_pretty(report).context("serializing the report")?;
     json.push('\n');
-    for (path, text) in
-        [(&files.json, json), (&files.html, html), (&files.junit, junit::render(report)), (&files.markdown, markdown::render(report))]
-    {
+    for (path, text) in [(&files.json, json), (&files.html, html), (&files.junit, junit), (&files.markdown, markdown::render(report))] {
         write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(files)
