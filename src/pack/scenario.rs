@@ -818,3 +818,6 @@ fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
 fn names<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests;

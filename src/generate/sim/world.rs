@@ -685,3 +685,175 @@ impl<'s> World<'s> {
         view
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The world on a small scenario whose incidents each change the state as the scenario says,
+    //! at the steps it says (one step = one minute from 00:00).
+
+    use super::*;
+    use crate::pack::catalogue::{Catalogue, MetricType};
+
+    const SCENARIO: &str = r#"name: world
+window: {start: 2026-11-02T00:00:00Z, end: 2026-11-02T03:00:00Z}
+scrape_interval: 60s
+seed: 3
+clusters:
+  - name: east
+    region: r1
+    mesh_version: 1.4.2
+    namespaces:
+      - name: payments
+        shards: 6
+        service: {name: payments-api, procedure: authorize, requests_per_second: 10}
+        nodes:
+          - {id: p-0, role: control-plane}
+          - {id: p-1, role: worker}
+          - {id: p-2, role: worker}
+      - name: orders
+        shards: 4
+        service: {name: orders-api, procedure: place, requests_per_second: 5}
+        nodes:
+          - {id: o-0, role: worker}
+          - {id: o-1, role: worker}
+incidents:
+  - {kind: drain, start: 2026-11-02T00:10:00Z, end: 2026-11-02T00:30:00Z, target: {cluster: east, node: o-1}}
+  - {kind: drain, start: 2026-11-02T00:40:00Z, end: 2026-11-02T01:00:00Z, target: {cluster: east, node: o-0}, outcome: failed}
+  - {kind: gossip_partition, start: 2026-11-02T01:10:00Z, end: 2026-11-02T01:30:00Z, target: {cluster: east, node: p-2}}
+  - kind: rolling_upgrade
+    start: 2026-11-02T01:40:00Z
+    end: 2026-11-02T02:40:00Z
+    target: {cluster: east}
+    max_unavailable: 2
+    failed_node: p-1
+    to_version: 1.5.0
+"#;
+
+    fn scenario() -> Scenario {
+        crate::pack::scenario::parse(std::path::Path::new("world.yaml"), SCENARIO, i64::MAX / 4).expect("the test scenario resolves")
+    }
+
+    fn node(scenario: &Scenario, id: &str) -> usize {
+        scenario.nodes.iter().position(|n| n.id == id).unwrap()
+    }
+
+    /// The (first, last) steps of each run of `true` in `states`.
+    fn runs(states: &[bool]) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (step, &on) in states.iter().enumerate() {
+            match found.last_mut() {
+                Some((_, last)) if on && *last + 1 == step => *last = step,
+                _ if on => found.push((step, step)),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn a_drain_drains_settles_and_resumes_at_the_scenario_times() {
+        let scenario = scenario();
+        let world = World::build(&scenario);
+        let (o0, o1) = (node(&scenario, "o-0"), node(&scenario, "o-1"));
+        assert_eq!((world.steps, world.span(&scenario.incidents[0])), (181, (10, 30)));
+        let state = |drain: Drain| runs(&world.drain[o1].iter().map(|&d| d == drain).collect::<Vec<_>>());
+        // A fifth of the incident draining (at least two steps), drained to its end, then Active.
+        assert_eq!(state(Drain::Draining), [(10, 13), (140, 141)], "the second run is the rolling upgrade");
+        assert_eq!(state(Drain::Drained)[0], (14, 29));
+        assert_eq!(world.drain[o1][30], Drain::Active);
+        assert_eq!((world.participants[o1][10], world.participants[o1][20]), ([Drain::Draining; 3], [Drain::Drained; 3]));
+        assert!(world.up[o1][10..30].iter().all(|&up| up), "a drained node keeps running");
+        // Its traffic moves to the namespace's other node meanwhile.
+        assert_eq!((world.traffic_share(o1, 20), world.traffic_share(o0, 20), world.traffic_share(o0, 5)), (0.0, 1.0, 0.5));
+        assert!(!world.available(o1, 20) && world.available(o1, 30));
+        let log = &world.drain_log;
+        assert!(log.operations.contains(&(14, o1, "drain", "ok")) && log.operations.contains(&(30, o1, "resume", "ok")));
+        assert!(log.durations.contains(&(14, o1, 240.0)));
+        assert!(log.snapshots.contains(&(10, o1, "DrainSnapshot")) && log.snapshots.contains(&(30, o1, "RestoreSnapshot")));
+    }
+
+    #[test]
+    fn a_failed_drain_ends_in_a_restart() {
+        let scenario = scenario();
+        let world = World::build(&scenario);
+        let o0 = node(&scenario, "o-0");
+        let failed = runs(&world.drain[o0].iter().map(|&d| d == Drain::Failed).collect::<Vec<_>>());
+        assert_eq!(failed[0], (42, 59));
+        assert_eq!(world.participants[o0][50], [Drain::Drained, Drain::Drained, Drain::Failed], "the dispatcher is the one that failed");
+        assert_eq!(world.drain[o0][60], Drain::Active);
+        let log = &world.drain_log;
+        assert!(log.operations.contains(&(42, o0, "drain", "failed")) && log.operations.contains(&(43, o0, "resume", "conflict")));
+        // Restarted when the incident ends: down for one scrape, then counting afresh.
+        assert!(!world.up[o0][60] && world.up[o0][59] && world.up[o0][61]);
+        let restarts: Vec<usize> = (0..world.steps).filter(|&s| world.restarted(o0, s)).collect();
+        assert_eq!(restarts, [0, 61, 139], "start, after the failed drain, after its upgrade");
+    }
+
+    #[test]
+    fn a_restart_resets_the_nodes_counters() {
+        let scenario = scenario();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let catalogue = Catalogue::load(&root.join(crate::pack::layout::CATALOGUE)).unwrap();
+        let families = crate::generate::sim::generate(&scenario, &catalogue).unwrap();
+        let (before, down, back) = (scenario.time_at(59), scenario.time_at(60), scenario.time_at(61));
+        let of_o0 = |labels: &[(String, String)]| labels.iter().any(|(k, v)| k == "node" && v == "o-0");
+        let (mut counted, mut reset) = (0, 0);
+        for family in families.iter().filter(|f| f.kind == MetricType::Counter) {
+            for series in family.series.iter().filter(|s| of_o0(&s.labels)) {
+                assert!(series.points.iter().all(|&(t, _)| t != down), "{} has a sample while o-0 is down", series.name);
+                for pair in series.points.windows(2) {
+                    let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
+                    if t1 - t0 == scenario.step {
+                        assert!(v1 >= v0, "{} {:?} decreases at {t1} without a restart", series.name, series.labels);
+                    } else if (t0, t1) == (before, back) && v0 > 1.0 {
+                        // Above 1: the restart itself may count one event (a leader elected anew).
+                        counted += 1;
+                        reset += usize::from(v1 < v0);
+                    }
+                }
+            }
+        }
+        assert!(counted > 10 && reset == counted, "{reset} of {counted} counters of o-0 start over after its restart");
+        let up = families.iter().find(|f| f.name == "up").unwrap();
+        let up_o0 = up.series.iter().find(|s| of_o0(&s.labels)).unwrap();
+        assert!(up_o0.points.contains(&(down, 0.0)) && up_o0.points.contains(&(back, 1.0)), "up records the restart");
+    }
+
+    #[test]
+    fn a_partition_flaps_then_cuts_the_node_off_and_peers_see_it_leave() {
+        let scenario = scenario();
+        let world = World::build(&scenario);
+        let (p0, p2) = (node(&scenario, "p-0"), node(&scenario, "p-2"));
+        let reach = |r: Reach| runs(&world.reach[p2].iter().map(|&x| x == r).collect::<Vec<_>>());
+        // The first 35% of the incident flaps, the rest is cut; reachable again when it ends.
+        assert_eq!((reach(Reach::Flapping), reach(Reach::Cut)), (vec![(70, 76)], vec![(77, 89)]));
+        assert!(world.available(p2, 76) && !world.available(p2, 77) && world.available(p2, 90));
+        assert!((77..90).all(|s| !world.reachable(p0, p2, s)) && world.reachable(p0, p2, 69) && world.reachable(p0, p2, 90));
+        let view = &world.gossip[p0];
+        assert_eq!((view.alive[65], view.left[65], view.unreachable[65]), (5, 0, 0), "all five nodes alive in p-0's view before");
+        assert_eq!((view.left[85], view.unreachable[85]), (1, 1), "p-2 has left p-0's view during the cut");
+        assert!(view.departures.iter().any(|&(step, subject)| subject == p2 && (70..=77).contains(&step)));
+        assert_eq!(view.alive[95], 5, "p-2 is back after the partition");
+    }
+
+    #[test]
+    fn a_rolling_upgrade_moves_batches_to_the_new_version() {
+        let scenario = scenario();
+        let world = World::build(&scenario);
+        let id = |name: &str| node(&scenario, name);
+        // Five nodes, two at a time: three slots of 20 steps from step 100; each node drains, is
+        // restarted two steps before its slot ends and runs the new version from the next step.
+        for (name, restart) in [("p-0", 118), ("p-2", 138), ("o-0", 138), ("o-1", 158)] {
+            let n = id(name);
+            assert_eq!(world.drain[n][restart - 1], Drain::Drained, "{name}");
+            assert!(!world.up[n][restart] && world.restarted(n, restart + 1), "{name} restarts at step {restart}");
+            assert_eq!((world.versions[n][restart].as_str(), world.versions[n][restart + 1].as_str()), ("1.4.2", "1.5.0"), "{name}");
+        }
+        assert_eq!((world.epochs[id("p-0")][119], world.epochs[id("o-1")][159]), ((42, "canary"), (42, "rollout")));
+        assert_eq!(world.epochs[id("p-0")][160], (42, "stable"), "the upgrade's stage ends with the incident");
+        // The failed node stays Failed until the upgrade ends, then restarts into the new version.
+        let p1 = id("p-1");
+        assert_eq!(runs(&world.drain[p1].iter().map(|&d| d == Drain::Failed).collect::<Vec<_>>()), [(102, 158)]);
+        assert!(!world.up[p1][159] && world.versions[p1][159] == "1.4.2" && world.versions[p1][160] == "1.5.0");
+    }
+}
