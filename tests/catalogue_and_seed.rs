@@ -8,6 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use meshkit_obs::pack::catalogue::{Catalogue, MetricType};
 use meshkit_obs::pack::scenario;
 
+/// Determinism and the seed cache are proven on this small scenario (seconds to seed); the
+/// reference scenario stays for what is about its incidents and the catalogue contract.
+const SMALL_SCENARIO: &str = "tests/fixtures/scenarios/small.yaml";
+
 fn catalogue() -> Catalogue {
     Catalogue::load(&common::pack_root().join(meshkit_obs::pack::layout::CATALOGUE)).expect("catalogue loads")
 }
@@ -109,8 +113,7 @@ fn histograms_are_consistent_and_counters_never_decrease_without_a_restart() {
 
 #[test]
 fn generation_is_byte_identical_across_runs() {
-    let root = common::pack_root();
-    let path = root.join("scenarios/reference.yaml");
+    let path = common::pack_root().join(SMALL_SCENARIO);
     let catalogue = catalogue();
     let render = || {
         let scenario = scenario::load(&path, i64::MAX / 4).unwrap();
@@ -129,16 +132,21 @@ fn generation_is_byte_identical_across_runs() {
 fn seed_reports_its_summary_and_hits_the_cache_the_second_time() {
     let cache = tempfile::tempdir().unwrap();
     let cache_arg = cache.path().to_str().unwrap();
-    let first = common::run_tool(&["seed", "--json", "--cache-dir", cache_arg], &[]);
+    let seed = ["seed", "--json", "--scenario", SMALL_SCENARIO, "--cache-dir", cache_arg];
+    let first = common::run_tool(&seed, &[]);
     assert!(first.status.success(), "{}", common::stderr(&first));
     let summary: serde_json::Value = serde_json::from_str(&common::stdout(&first)).expect("seed --json prints JSON");
     for field in ["series", "samples", "data_dir", "cache_hit", "window_start", "window_end"] {
         assert!(summary.get(field).is_some(), "seed --json lacks {field}: {summary}");
     }
     assert_eq!(summary["cache_hit"], false);
+    assert_eq!(
+        (summary["window_start"].as_str(), summary["window_end"].as_str()),
+        (Some("2026-11-02T00:00:00Z"), Some("2026-11-02T02:00:00Z"))
+    );
     assert!(summary["samples"].as_u64().unwrap() > summary["series"].as_u64().unwrap());
     assert!(std::path::Path::new(summary["data_dir"].as_str().unwrap()).is_dir());
-    let second = common::run_tool(&["seed", "--json", "--cache-dir", cache_arg], &[]);
+    let second = common::run_tool(&seed, &[]);
     let again: serde_json::Value = serde_json::from_str(&common::stdout(&second)).unwrap();
     assert_eq!(again["cache_hit"], true);
     assert_eq!(again["samples"], summary["samples"]);
@@ -204,11 +212,12 @@ fn two_cold_seeds_record_the_rules_at_the_same_instants() {
     let mut instants = Vec::new();
     for _ in 0..2 {
         let cache = tempfile::tempdir().unwrap();
-        let output = common::run_tool(&["seed", "--json", "--cache-dir", cache.path().to_str().unwrap()], &[]);
+        let output =
+            common::run_tool(&["seed", "--json", "--scenario", SMALL_SCENARIO, "--cache-dir", cache.path().to_str().unwrap()], &[]);
         assert!(output.status.success(), "{}", common::stderr(&output));
         let summary: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
         instants.push(recorded_instants(summary["data_dir"].as_str().unwrap()));
     }
-    assert!(instants[0].len() > 100_000, "{} recorded samples", instants[0].len());
+    assert!(instants[0].len() > 5_000, "{} recorded samples", instants[0].len());
     assert!(instants[0] == instants[1], "recorded samples sit at other instants in the second seed");
 }
