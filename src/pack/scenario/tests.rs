@@ -84,7 +84,7 @@ fn at(text: &str, needle: &str) -> String {
 
 /// The problems of a scenario that must not resolve, one per line, without the heading.
 fn problems(text: &str) -> Vec<String> {
-    let message = resolve(text).err().expect("the scenario should be refused");
+    let message = resolve(text).expect_err("the scenario should be refused");
     let mut lines = message.lines();
     let heading = lines.next().unwrap();
     let listed: Vec<String> = lines.map(|l| l.trim().to_string()).collect();
