@@ -149,6 +149,11 @@ pub enum Command {
         /// Also remove baselines whose panel or view no longer exists.
         #[arg(long)]
         prune: bool,
+        /// Render nothing: approve the actual images of this `check` report folder's failing
+        /// captures, as the reviewer saw them. Writes nothing (exit 1) if a baseline changed since
+        /// the report was made.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["prune", "viewer", "chromium"])]
+        from_report: Option<PathBuf>,
     },
     /// Combine the report folders of sharded `check` runs into one report.
     MergeReports {
@@ -161,23 +166,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Compare two PNGs as `check` does (exit 0 match, 1 differ, 2 unreadable input).
+    /// Compare two PNGs as `check` does, with the [compare] settings of the pack's
+    /// meshkit-obs.toml unless a flag says otherwise (exit 0 match, 1 differ, 2 unreadable input).
     Diff {
         expected: PathBuf,
         actual: PathBuf,
         /// Write the diff image here.
         #[arg(long, value_name = "PNG")]
         diff_out: Option<PathBuf>,
-        /// Per-pixel colour distance (YIQ, 0 strict ..= 1 lax).
-        #[arg(long, default_value_t = 0.1)]
-        threshold: f64,
-        /// Differing pixels allowed before the images count as different.
-        #[arg(long, default_value_t = 0)]
-        max_diff_pixels: u64,
+        /// Per-pixel colour distance (YIQ, 0 strict ..= 1 lax) [default: [compare] threshold, else 0.1].
+        #[arg(long, allow_hyphen_values = true, value_parser = threshold)]
+        threshold: Option<f64>,
+        /// Differing pixels allowed before the images count as different [default: [compare]
+        /// max_diff_pixels, else 0].
+        #[arg(long)]
+        max_diff_pixels: Option<u64>,
         /// Count anti-aliased pixels as differences too.
         #[arg(long)]
         include_antialiasing: bool,
-        /// Region to ignore, WxH+X+Y (repeatable).
+        /// Region to ignore, WxH+X+Y (repeatable); replaces [compare] ignore.
         #[arg(long = "ignore", value_name = "WxH+X+Y")]
         ignore: Vec<crate::visual::geometry::Rect>,
         /// Print the result as JSON.
@@ -244,6 +251,16 @@ impl RenderArgs {
     }
 }
 
+/// `--threshold`: a number in 0..=1. Hyphen values reach this parser (rather than being taken for
+/// a flag), so `--threshold -0.1` is refused as a value with the range.
+fn threshold(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|_| format!("{text:?} is not a number; the threshold must be between 0 and 1"))?;
+    if !(0.0..=1.0).contains(&value) {
+        return Err("threshold must be between 0 and 1 (0 strict, 1 lax; default 0.1)".to_string());
+    }
+    Ok(value)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
@@ -254,8 +271,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     // `diff` is often run once per image pair by scripts: it skips building the async runtime.
     if let Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } = cli.command {
-        let settings = crate::visual::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
-        return commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json);
+        let flags = commands::diff::Flags { threshold, max_diff_pixels, include_antialiasing, ignore };
+        return commands::diff::run(&cli.pack.pack, &expected, &actual, diff_out.as_deref(), &flags, json);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
@@ -279,7 +296,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Command::Check { render, shard, report_dir, format } => {
                 commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await
             }
-            Command::UpdateBaselines { render, panels, prune } => {
+            Command::UpdateBaselines { render, panels, from_report: Some(report), .. } => {
+                commands::update_baselines::from_report(&cli.pack, &render.request(None), &panels, &report)
+            }
+            Command::UpdateBaselines { render, panels, prune, from_report: None } => {
                 commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await
             }
             Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),

@@ -104,10 +104,7 @@ pub fn plan(pack: &PackArgs, request: &Request) -> Result<Plan, ToolError> {
             pack.pack.join(layout::PROVIDERS).display()
         )));
     }
-    let facts: Vec<DashboardFacts<'_>> = all
-        .iter()
-        .map(|d| DashboardFacts { uid: &d.uid, panel_ids: d.panels.iter().map(|p| p.id).collect(), variables: d.variables.clone() })
-        .collect();
+    let facts: Vec<DashboardFacts<'_>> = all.iter().map(DashboardFacts::of).collect();
     let config = Config::load(&pack.pack, request.config.as_deref(), &facts)?;
     for uid in &request.dashboards {
         if !all.iter().any(|d| &d.uid == uid) {

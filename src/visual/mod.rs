@@ -1,5 +1,6 @@
 //! Visual checks: what to render (`capture`), one view in one tab (`render`), the image
-//! compare, approved baselines, and the run report.
+//! compare, the verdict on a capture that `check` and `update-baselines` share, approved
+//! baselines, and the run report.
 
 pub mod baselines;
 pub mod capture;
@@ -7,3 +8,4 @@ pub mod compare;
 pub mod geometry;
 pub mod render;
 pub mod report;
+pub mod verdict;
