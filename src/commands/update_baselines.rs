@@ -78,7 +78,8 @@ pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: b
 /// the filter). All of them are checked first: when a baseline differs from the one the report
 /// compared against (changed, added or removed since), or the pack no longer has the capture,
 /// nothing is written and each such file is named (exit 1): the reviewer approved a comparison
-/// that no longer holds.
+/// that no longer holds. A baseline that already is the report's image (approved from it before)
+/// counts as unchanged, so approving twice is harmless.
 pub fn from_report(pack: &PackArgs, request: &Request, panels: &[String], dir: &Path) -> anyhow::Result<Outcome> {
     let report = report::read(dir)?;
     if report.backend != EMBEDDED {
@@ -106,18 +107,24 @@ pub fn from_report(pack: &PackArgs, request: &Request, panels: &[String], dir: &
             changes.refused.push(format!("{}: {}", capture.baseline, capture.message));
             continue;
         }
-        match target(&plan, &store, capture) {
-            Ok((path, panel)) => {
-                let existing = store.find(&path, panel);
-                let on_disk = existing.as_ref().map(|file| std::fs::read(file).with_context(|| format!("reading {}", store.display(file))));
-                let on_disk = on_disk.transpose()?.as_deref().map(verdict::content_hash);
-                if on_disk != capture.baseline_sha256 {
-                    stale.push(format!("{}: {}", capture.baseline, since_report(capture.baseline_sha256.is_some(), on_disk.is_some())));
-                    continue;
-                }
-                approvals.push((capture, path, existing));
+        let (path, panel) = match target(&plan, &store, capture) {
+            Ok(target) => target,
+            Err(why) => {
+                stale.push(format!("{}: {why}", capture.baseline));
+                continue;
             }
-            Err(why) => stale.push(format!("{}: {why}", capture.baseline)),
+        };
+        let png = actual_image(dir, capture)?;
+        let existing = store.find(&path, panel);
+        let on_disk = existing.as_ref().map(|file| std::fs::read(file).with_context(|| format!("reading {}", store.display(file))));
+        let on_disk = on_disk.transpose()?.as_deref().map(verdict::content_hash);
+        if on_disk.as_deref() == Some(verdict::content_hash(&png).as_str()) && existing.as_ref() == Some(&path) {
+            // Approved from this report before: approving again changes nothing.
+            changes.unchanged += 1;
+        } else if on_disk != capture.baseline_sha256 {
+            stale.push(format!("{}: {}", capture.baseline, since_report(capture.baseline_sha256.is_some(), on_disk.is_some())));
+        } else {
+            approvals.push((capture, path, existing, png));
         }
     }
     if !stale.is_empty() {
@@ -130,11 +137,7 @@ pub fn from_report(pack: &PackArgs, request: &Request, panels: &[String], dir: &
         ));
         return Ok(Outcome::ProblemsFound);
     }
-    let mut images = Vec::new();
-    for (capture, _, _) in &approvals {
-        images.push(actual_image(dir, capture)?);
-    }
-    for ((capture, path, existing), png) in approvals.iter().zip(&images) {
+    for (capture, path, existing, png) in &approvals {
         let at_old_name = existing.as_ref().is_some_and(|e| e != path);
         let approved = Approved { path, existing: existing.as_deref(), png, problem: &capture.message };
         approved.apply(&store, verdict::approval(capture.status, at_old_name), &mut changes)?;
