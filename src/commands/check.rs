@@ -18,7 +18,7 @@ use crate::visual::baselines::{Store, EMBEDDED};
 use crate::visual::capture::{self, Plan, Request, Shot};
 use crate::visual::compare;
 use crate::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
-use crate::visual::verdict::{self, Assessment};
+use crate::visual::verdict::{self, Approval, Assessment};
 
 use super::progress;
 
@@ -55,7 +55,11 @@ pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, 
     };
     report::write_all(&report, staging.path())?;
     swap_in(staging, &report_dir)?;
-    print(&report, &report_dir, format)
+    let outcome = print(&report, &report_dir, format)?;
+    if outcome == Outcome::ProblemsFound {
+        progress(&format!("approve exactly what the report shows with `{approve} --from-report {}`", report_dir.display()));
+    }
+    Ok(outcome)
 }
 
 /// `merge-reports`: one report from the shards' report folders.
@@ -106,7 +110,7 @@ fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &s
         bbox: None,
         expected_size: None,
         actual_size: None,
-        approve_command: (status.is_failure() && status != Status::PanelProblem).then(|| approve_command.clone()),
+        approve_command: matches!(verdict::approval(status, false), Approval::Add | Approval::Change).then(|| approve_command.clone()),
     };
     if let Some(png) = shot.png.filter(|_| status.is_failure()) {
         capture.actual = save(&image("actual"), png)?;
