@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use crate::exit::{Outcome, ToolError};
-use crate::fsutil::write_atomic;
-use crate::visual::compare::{self, CompareError, Settings, Side};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::visual::compare::{self, CompareError, Settings, Side};
 
 pub fn run(expected: &Path, actual: &Path, diff_out: Option<&Path>, settings: &Settings, json: bool) -> anyhow::Result<Outcome> {
     if !(0.0..=1.0).contains(&settings.threshold) {

@@ -2,22 +2,22 @@
 //! index and docs/metrics.md, or name the stale ones. Files are replaced atomically and only
 //! when their bytes change, so running it twice changes nothing.
 
-use crate::pack::layout;
+use meshkit_obs::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::pack::catalogue::Catalogue;
-use crate::pack::dashboards::Dashboard;
-use crate::pack::rules::{self, RuleKind};
-use crate::publish::guides::{self, AlertRef, GuideInput};
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Request};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::catalogue::Catalogue;
+use meshkit_obs::pack::dashboards::Dashboard;
+use meshkit_obs::pack::rules::{self, RuleKind};
+use meshkit_obs::pack::Pack;
+use meshkit_obs::publish::guides::{self, AlertRef, GuideInput};
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Request};
 
-pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
+pub fn run(pack: &Pack, check: bool) -> anyhow::Result<Outcome> {
     let wanted = wanted_files(pack)?;
     let mut stale = Vec::new();
     for (path, text) in &wanted {
@@ -26,7 +26,7 @@ pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
             stale.push(path);
         }
     }
-    let shown = |path: &Path| path.strip_prefix(&pack.pack).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| pack.display(path);
     if check {
         for path in &stale {
             println!("stale: {} (run `meshkit-obs docs` and commit the result)", shown(path));
@@ -35,7 +35,7 @@ pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
         return Ok(if stale.is_empty() { Outcome::Success } else { Outcome::ProblemsFound });
     }
     for path in &stale {
-        crate::fsutil::write_atomic(path, wanted[*path].as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        meshkit_obs::fsutil::write_atomic(path, wanted[*path].as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {}", shown(path));
     }
     println!("docs: {} file(s), {} written, {} unchanged", wanted.len(), stale.len(), wanted.len() - stale.len());
@@ -43,15 +43,15 @@ pub fn run(pack: &PackArgs, check: bool) -> anyhow::Result<Outcome> {
 }
 
 /// Every docs file this command owns, with the full text it should have.
-fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
-    let pack_root = pack.pack.as_path();
+fn wanted_files(pack: &Pack) -> anyhow::Result<BTreeMap<PathBuf, String>> {
+    let pack_root = pack.root();
     let plan = capture::plan(pack, &Request::default())?;
     let alerts = alerts_by_dashboard(pack_root)?;
     let store = Store::new(pack_root, EMBEDDED);
     let mut files = BTreeMap::new();
     let mut index_rows = Vec::new();
     for dashboard in &plan.dashboards {
-        let json = crate::pack::dashboards::model(&dashboard.file)?;
+        let json = meshkit_obs::pack::dashboards::model(&dashboard.file)?;
         let view = plan.config.views(&dashboard.uid).into_iter().next().map(|v| v.name).unwrap_or_else(|| "default".into());
         let image = |panel_id: Option<u64>| {
             let panel = panel_id.and_then(|id| dashboard.panels.iter().find(|p| u64::from(p.id) == id));
@@ -95,7 +95,7 @@ fn alerts_by_dashboard(pack_root: &Path) -> Result<BTreeMap<String, Vec<AlertRef
     for file in rules::load_all(pack_root)? {
         for rule in file.rules().filter(|r| r.kind == RuleKind::Alert) {
             let annotation = |key: &str| rule.annotations.get(key).map(|a| a.value.clone()).unwrap_or_default();
-            let Some(uid) = crate::pack::links::dashboard_uid(&annotation("dashboard_url")).map(str::to_string) else { continue };
+            let Some(uid) = meshkit_obs::pack::links::dashboard_uid(&annotation("dashboard_url")).map(str::to_string) else { continue };
             let severity = rule.labels.get("severity").map(|s| s.value.clone()).unwrap_or_default();
             by_uid.entry(uid).or_default().push(AlertRef { name: rule.name.value.clone(), severity, summary: annotation("summary") });
         }

@@ -6,13 +6,13 @@
 
 use std::path::PathBuf;
 
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Request, Shot};
-use crate::visual::compare::{self, Verdict};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::Pack;
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Request, Shot};
+use meshkit_obs::visual::compare::{self, Verdict};
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
 /// What happened to each baseline, for the closing summary.
 #[derive(Default)]
@@ -27,13 +27,13 @@ struct Changes {
     orphans: Vec<String>,
 }
 
-pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
     if prune && !panels.is_empty() {
         return Err(ToolError::InvalidInput("--prune removes baselines of panels that no longer exist, so it cannot be narrowed to --panel; fix: run it with --dashboard only, or without --prune".into()).into());
     }
     let plan = capture::plan(pack, request)?;
     check_panel_filter(&plan, panels)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     store.remove_stale_temporaries(&plan.uids());
     let (rendered, _) = capture::render_all(pack, &plan, request).await?;
 

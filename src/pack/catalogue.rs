@@ -168,7 +168,7 @@ pub struct Catalogue {
 impl Catalogue {
     /// Reads the catalogue file (the pack's is `layout::CATALOGUE`).
     pub fn load(path: &Path) -> Result<Catalogue, ToolError> {
-        let text = std::fs::read_to_string(&path).map_err(|err| {
+        let text = std::fs::read_to_string(path).map_err(|err| {
             ToolError::InvalidInput(format!(
                 "{}: cannot read the metrics catalogue: {err}; run from the pack's root or pass --pack",
                 path.display()
