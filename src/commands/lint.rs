@@ -43,9 +43,9 @@ pub async fn run(pack: &Pack, list: bool) -> anyhow::Result<Outcome> {
         dashboards.len()
     ));
     let all_files_read = findings.is_empty();
-    let series = lint::series::Series::new(&catalogue, &files);
-    findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue, &series).await?);
-    findings.extend(lint::dashboards::lint(root, &dashboards, &catalogue, &series));
+    let series = lint::series::Series::new(catalogue, &files);
+    findings.extend(lint::rules::lint(root, &files, all_files_read, catalogue, &series).await?);
+    findings.extend(lint::dashboards::lint(root, &dashboards, catalogue, &series));
     findings.extend(lint::provisioning::lint(root, &dashboards));
     findings.sort();
     for finding in &findings {
