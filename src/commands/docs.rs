@@ -2,7 +2,6 @@
 //! index and docs/metrics.md, or name the stale ones. Files are replaced atomically and only
 //! when their bytes change, so running it twice changes nothing.
 
-use meshkit_obs::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +10,7 @@ use anyhow::Context as _;
 use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::pack::catalogue::Catalogue;
 use meshkit_obs::pack::dashboards::Dashboard;
+use meshkit_obs::pack::layout;
 use meshkit_obs::pack::rules::{self, RuleKind};
 use meshkit_obs::pack::Pack;
 use meshkit_obs::publish::guides::{self, AlertRef, GuideInput};

@@ -2,11 +2,11 @@
 //! files at both revisions with git, and prints the operator-facing changes as Markdown
 //! (`meshkit_obs::publish::release_notes`), ready to edit into CHANGELOG.md.
 
-use meshkit_obs::pack::layout;
 use std::path::Path;
 
 use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::pack::git::Repo;
+use meshkit_obs::pack::layout;
 use meshkit_obs::pack::rules::{self, RULES_SUFFIX};
 use meshkit_obs::publish::release_notes::{self, Snapshot};
 

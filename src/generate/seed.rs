@@ -4,7 +4,6 @@
 //! A cache entry is built in a temporary sibling directory and renamed into place only when
 //! complete, with `summary.json` written last, so a crash or Ctrl-C never leaves a half entry.
 
-use crate::pack::layout;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -15,6 +14,7 @@ use tokio::process::Command;
 
 use crate::generate::openmetrics;
 use crate::generate::sim;
+use crate::pack::layout;
 use crate::pack::scenario::Scenario;
 use crate::pack::{Pack, ScenarioInput};
 use crate::stack::tools::{locate, PROMTOOL};

@@ -74,11 +74,6 @@ impl Pack {
         &self.cache_dir
     }
 
-    /// The approved screenshots of one render backend.
-    pub fn baselines_dir(&self, backend: &str) -> PathBuf {
-        self.path(layout::BASELINES).join(backend)
-    }
-
     /// `path` relative to the pack's root when it lies inside it, for messages and reports.
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
