@@ -57,6 +57,22 @@ describe('applyConfig', () => {
     expect(`${d.text} ${d.suffix?.trim()}`).toBe('1.5 s');
     expect(d.color).toBe(createTheme().visualization.getColorByName('red'));
   });
+  it('value mappings come first in the display processor, then thresholds', () => {
+    const frames = resultToFrames(vector([[{ node: 'a' }, '1']]), { refId: 'A', expr: 'up' }, false);
+    const mappings = [
+      { type: 'value', options: { '1': { text: 'UP', color: 'blue', index: 0 } } },
+      { type: 'range', options: { from: 2, to: 10, result: { text: 'several', index: 1 } } },
+      { type: 'special', options: { match: 'null', result: { text: 'N/A', index: 2 } } },
+    ];
+    const thresholds = { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 5, color: 'red' }] };
+    const [f] = applyConfig(frames, { defaults: { mappings, thresholds } }, createTheme(), id, 'utc');
+    const display = f.fields[1].display!;
+    const theme = createTheme();
+    expect(display(1)).toMatchObject({ text: 'UP', color: theme.visualization.getColorByName('blue') });
+    expect(display(7)).toMatchObject({ text: 'several', color: theme.visualization.getColorByName('red') });
+    expect(display(null).text).toBe('N/A');
+    expect(display(20)).toMatchObject({ text: '20', color: theme.visualization.getColorByName('red') });
+  });
 });
 
 describe('mergeRuns (state timeline mergeValues)', () => {
