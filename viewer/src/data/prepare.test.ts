@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createTheme, getFieldDisplayName } from '@grafana/data';
 
-import { mergeRuns } from '../panels/StateTimeline';
 import { resultToFrames } from './frames';
 import { applyConfig, applyTransformations, unsupportedTransformations } from './prepare';
 
@@ -72,16 +71,5 @@ describe('applyConfig', () => {
     expect(display(7)).toMatchObject({ text: 'several', color: theme.visualization.getColorByName('red') });
     expect(display(null).text).toBe('N/A');
     expect(display(20)).toMatchObject({ text: '20', color: theme.visualization.getColorByName('red') });
-  });
-});
-
-describe('mergeRuns (state timeline mergeValues)', () => {
-  it('merges equal neighbours and skips nulls', () => {
-    expect(mergeRuns([0, 0, 1, null, 1, 1], true)).toEqual([
-      { start: 0, end: 2 },
-      { start: 2, end: 3 },
-      { start: 4, end: 6 },
-    ]);
-    expect(mergeRuns([0, 0], false)).toHaveLength(2);
   });
 });

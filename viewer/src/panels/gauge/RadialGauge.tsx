@@ -5,7 +5,7 @@
  */
 import { type DisplayValue, type Field, type GrafanaTheme2, type Threshold, type ThresholdsConfig, ThresholdsMode } from '@grafana/data';
 
-import { normalizeThresholds } from '../model/fieldConfig';
+import { normalizeThresholds } from '../../model/fieldConfig';
 
 interface Props {
   width: number;
