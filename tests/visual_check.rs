@@ -552,8 +552,10 @@ fn group_members(pgid: u32) -> Vec<u32> {
     found
 }
 
-#[test]
-fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
+/// Runs `check` in a copy of the pack, waits until Chromium and Prometheus both run under it,
+/// lets it render for a moment, then `strikes` (given both pids and the tool's). Returns the
+/// exit status, stderr, and the two children's pids, once the tool ended (at most 15 s later).
+fn strike_mid_render(strike: impl FnOnce(u32, u32, u32)) -> (std::process::ExitStatus, String, u32, u32) {
     let pack = TempPack::new();
     let mut child = KillOnDrop(pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap());
     let pid = child.id();
@@ -578,21 +580,39 @@ fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
         std::thread::sleep(Duration::from_millis(50));
     };
     std::thread::sleep(Duration::from_millis(1500));
-    unsafe {
-        libc::kill(chromium as i32, libc::SIGKILL);
-    }
-    let killed = Instant::now();
+    strike(pid, chromium, prometheus);
+    let struck = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(killed.elapsed() < Duration::from_secs(15), "check did not end within 15 s of Chromium's death");
+        assert!(struck.elapsed() < Duration::from_secs(15), "check did not end within 15 s");
         std::thread::sleep(Duration::from_millis(50));
     };
-    let lines = lines.join().unwrap().join("\n");
-    assert_eq!(status.code(), Some(2), "{lines}");
-    assert!(lines.contains("Chromium exited during the run") || lines.contains("Chromium"), "the error names Chromium:\n{lines}");
     std::thread::sleep(Duration::from_millis(300));
+    (status, lines.join().unwrap().join("\n"), chromium, prometheus)
+}
+
+#[test]
+fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
+    // SAFETY: signalling a process of our own test.
+    let (status, lines, chromium, prometheus) = strike_mid_render(|_, chromium, _| unsafe {
+        libc::kill(chromium as i32, libc::SIGKILL);
+    });
+    assert_eq!(status.code(), Some(2), "{lines}");
+    assert!(lines.contains("Chromium exited during the run"), "the error names Chromium:\n{lines}");
+    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
+    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
+}
+
+#[test]
+fn ctrl_c_mid_render_exits_130_and_stops_the_whole_stack() {
+    // SAFETY: signalling a process of our own test.
+    let (status, lines, chromium, prometheus) = strike_mid_render(|tool, _, _| unsafe {
+        libc::kill(tool as i32, libc::SIGINT);
+    });
+    assert_eq!(status.code(), Some(130), "{lines}");
+    assert!(lines.contains("interrupted by SIGINT"), "the tool says why it stopped:\n{lines}");
     assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
     assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
 }

@@ -11,24 +11,25 @@ use std::time::Instant;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::cli::{Format, PackArgs};
-use crate::exit::{Outcome, ToolError};
-use crate::fsutil::write_atomic;
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Plan, Request, Shot};
-use crate::visual::compare;
-use crate::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
-use crate::visual::verdict::{self, Approval, Assessment};
+use crate::cli::Format;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::pack::{layout, Pack};
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Plan, Request, Shot};
+use meshkit_obs::visual::compare;
+use meshkit_obs::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
+use meshkit_obs::visual::verdict::{self, Approval, Assessment};
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, request: &Request, report_dir: Option<&Path>, format: Format) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let plan = capture::plan(pack, request)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     let (rendered, times) = capture::render_all(pack, &plan, request).await?;
 
-    let report_dir = report_dir.map(Path::to_path_buf).unwrap_or_else(|| pack.pack.join("target").join("meshkit-obs").join("report"));
+    let report_dir = report_dir.map(Path::to_path_buf).unwrap_or_else(|| pack.path(layout::REPORT));
     let staging = staging_dir(&report_dir)?;
     let compare_started = Instant::now();
     let shots: Vec<Shot<'_>> = rendered.iter().flat_map(|view| capture::shots(&plan, view)).collect();
@@ -175,11 +176,13 @@ fn orphans(plan: &Plan, store: &Store, approve: &str) -> Vec<Orphan> {
 }
 
 /// `meshkit-obs [--pack P] update-baselines`, as the user would type it from where they ran us.
-fn approve_prefix(pack: &PackArgs) -> String {
-    if pack.pack == Path::new(".") {
-        "meshkit-obs update-baselines".to_string()
-    } else {
-        format!("meshkit-obs --pack {} update-baselines", pack.pack.display())
+fn approve_prefix(pack: &Pack) -> String {
+    match std::env::current_dir() {
+        Ok(here) if here == pack.root() => "meshkit-obs update-baselines".to_string(),
+        here => {
+            let shown = here.ok().and_then(|here| pack.root().strip_prefix(&here).ok().map(Path::to_path_buf));
+            format!("meshkit-obs --pack {} update-baselines", shown.as_deref().unwrap_or(pack.root()).display())
+        }
     }
 }
 

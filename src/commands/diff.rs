@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use crate::exit::{Outcome, ToolError};
-use crate::fsutil::write_atomic;
-use crate::pack::config::{Config, DashboardFacts};
-use crate::pack::{dashboards, layout};
-use crate::visual::compare::{self, CompareError, Settings, Side};
-use crate::visual::geometry::Rect;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::pack::config::{Config, DashboardFacts};
+use meshkit_obs::pack::{dashboards, layout};
+use meshkit_obs::visual::compare::{self, CompareError, Settings, Side};
+use meshkit_obs::visual::geometry::Rect;
 
 /// The settings given on the command line; each one given replaces the config's.
 #[derive(Debug, Clone, Default)]

@@ -12,16 +12,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::pack::dashboards::Panel;
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Plan, Request};
-use crate::visual::compare;
-use crate::visual::report::{self, Capture};
-use crate::visual::verdict::{self, Approval, Assessment};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::dashboards::Panel;
+use meshkit_obs::pack::Pack;
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Plan, Request};
+use meshkit_obs::visual::compare;
+use meshkit_obs::visual::report::{self, Capture};
+use meshkit_obs::visual::verdict::{self, Approval, Assessment};
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
 /// What happened to each baseline, for the closing summary.
 #[derive(Default)]
@@ -36,13 +36,13 @@ struct Changes {
     orphans: Vec<String>,
 }
 
-pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
     if prune && !panels.is_empty() {
         return Err(ToolError::InvalidInput("--prune removes baselines of panels that no longer exist, so it cannot be narrowed to --panel; fix: run it with --dashboard only, or without --prune".into()).into());
     }
     let plan = capture::plan(pack, request)?;
     check_panel_filter(&plan, panels)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     store.remove_stale_temporaries(&plan.uids());
     let (rendered, _) = capture::render_all(pack, &plan, request).await?;
 
@@ -80,7 +80,7 @@ pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: b
 /// nothing is written and each such file is named (exit 1): the reviewer approved a comparison
 /// that no longer holds. A baseline that already is the report's image (approved from it before)
 /// counts as unchanged, so approving twice is harmless.
-pub fn from_report(pack: &PackArgs, request: &Request, panels: &[String], dir: &Path) -> anyhow::Result<Outcome> {
+pub fn from_report(pack: &Pack, request: &Request, panels: &[String], dir: &Path) -> anyhow::Result<Outcome> {
     let report = report::read(dir)?;
     if report.backend != EMBEDDED {
         return Err(ToolError::InvalidInput(format!(
@@ -92,7 +92,7 @@ pub fn from_report(pack: &PackArgs, request: &Request, panels: &[String], dir: &
     }
     let plan = capture::plan(pack, request)?;
     check_panel_filter(&plan, panels)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     store.remove_stale_temporaries(&plan.uids());
 
     let selected = report.failures().filter(|c| {

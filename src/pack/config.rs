@@ -4,7 +4,6 @@
 //! The file is optional; without it every dashboard is rendered once with its own variable
 //! defaults and compared strictly. Every error names the file, the line and column, and the fix.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -14,6 +13,7 @@ use toml::Spanned;
 
 use crate::exit::ToolError;
 use crate::pack::dashboards::Dashboard;
+use crate::pack::layout;
 use crate::visual::compare;
 use crate::visual::geometry::Rect;
 
