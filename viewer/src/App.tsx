@@ -1,5 +1,5 @@
 /**
- * The dashboard page (issue 4's page contract): `?dashboard=<uid>&from=&to=&var-x=&theme=&width=`.
+ * The dashboard page (the contract visual/render.rs drives): `?dashboard=<uid>&from=&to=&var-x=&theme=&width=`.
  * Fetches the dashboard, resolves variables, lays the panels out on Grafana's grid, runs each
  * panel's queries through the same-origin Prometheus proxy and draws it with its type's
  * component from `panels/registry.ts` inside @grafana/ui's PanelChrome.
@@ -271,7 +271,7 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
   const margin = PAGE_MARGIN;
   const gridWidth = gridWidthFor(page.width);
 
-  // The page is exactly `width` px wide (issue 4: "at the page width given"), whatever the viewport.
+  // The page is exactly `width` px wide, whatever the viewport.
   useEffect(() => {
     document.body.style.width = `${page.width}px`;
     document.body.style.overflowX = 'hidden';

@@ -1,5 +1,5 @@
 /**
- * Unsupported panel options (issue 4: "unsupported panel type or option"): saved options and
+ * Unsupported panel options (reported as "unsupported panel type or option"): saved options and
  * field-config custom settings of the supported panel types whose values the viewer does not draw
  * as Grafana would. The rules are each panel descriptor's `optionRules` (`panels/registry.ts`);
  * this file only applies them. Takes the panel JSON as saved, returns human-readable
