@@ -1,24 +1,23 @@
 //! `meshkit-obs lint`: report findings about the pack's rule files, dashboards and Grafana
 //! provisioning files (exit 1 when there are any, 2 when lint cannot run).
 
-use crate::cli::PackArgs;
-use crate::exit::Outcome;
-use crate::lint::{self, Finding};
-use crate::pack::catalogue::Catalogue;
-use crate::pack::layout;
-use crate::pack::rules;
+use meshkit_obs::exit::Outcome;
+use meshkit_obs::lint::{self, Finding};
+use meshkit_obs::pack::layout;
+use meshkit_obs::pack::rules;
+use meshkit_obs::pack::Pack;
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, list: bool) -> anyhow::Result<Outcome> {
     if list {
         for (id, what) in lint::RULE_IDS {
             println!("{id:<36} {what}");
         }
         return Ok(Outcome::Success);
     }
-    let root = &pack.pack;
-    let catalogue = Catalogue::load(&root.join(layout::CATALOGUE))?;
+    let root = pack.root();
+    let catalogue = pack.catalogue()?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
     // A pack without alerts/ (dashboards only) has no rule files to lint.
@@ -44,9 +43,9 @@ pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
         dashboards.len()
     ));
     let all_files_read = findings.is_empty();
-    let series = lint::series::Series::new(&catalogue, &files);
-    findings.extend(lint::rules::lint(root, &files, all_files_read, &catalogue, &series).await?);
-    findings.extend(lint::dashboards::lint(root, &dashboards, &catalogue, &series));
+    let series = lint::series::Series::new(catalogue, &files);
+    findings.extend(lint::rules::lint(root, &files, all_files_read, catalogue, &series).await?);
+    findings.extend(lint::dashboards::lint(root, &dashboards, catalogue, &series));
     findings.extend(lint::provisioning::lint(root, &dashboards));
     findings.sort();
     for finding in &findings {

@@ -6,7 +6,6 @@
 //! Unlike `crate::pack::dashboards` (which stops `check` at the first broken file), this reads
 //! leniently and reports everything it can.
 
-use crate::pack::layout;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -17,6 +16,7 @@ use super::queries::{self, Context, Problem};
 use super::series::Series;
 use super::{rule_id, template, Finding};
 use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::links;
 
 /// The tag every pack dashboard carries (dashboard links list dashboards by it).

@@ -3,12 +3,12 @@
 //! dashboards' `datasource` variable resolves to a provisioned data source whose uid and URL
 //! come from the deployment's environment.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::dashboards::DashboardFile;
 use super::{rule_id, template, Finding};
+use crate::pack::layout;
 use crate::pack::provisioning::{self, Provisioning};
 use crate::pack::rules::{Position, Unreadable};
 

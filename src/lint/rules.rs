@@ -2,13 +2,13 @@
 //! conventions (monitoring-mixins), runbook and dashboard links, and that every series a rule
 //! reads exists in the metrics catalogue.
 
-use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::series::{Origin, Series};
 use super::{rule_id, Finding};
 use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::links::{self, DASHBOARD_UIDS};
 use crate::pack::rules::{Position, Rule, RuleFile, RuleKind};
 

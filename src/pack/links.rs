@@ -9,7 +9,7 @@ pub const DEFAULT_RUNBOOK_BASE: &str = "https://github.com/omnirelay/meshkit-obs
 /// Base of `dashboard_url`: the Grafana the dashboards are provisioned into.
 pub const DEFAULT_GRAFANA_URL: &str = "http://localhost:3000";
 
-/// The dashboards alerts may link to (their uids; the dashboards issue creates them).
+/// The dashboards an alert's `dashboard_url` may open, by uid.
 pub const DASHBOARD_UIDS: &[&str] = &[
     "meshkit-fleet-overview",
     "meshkit-gossip",

@@ -10,6 +10,7 @@ use promql_parser::parser::Expr;
 use serde_json::Value;
 
 use crate::pack::git::Change;
+use crate::pack::layout;
 use crate::pack::rules::{RuleFile, RuleKind};
 
 /// The pack at one revision, as far as release notes look.
@@ -380,7 +381,7 @@ fn baseline_changes(changes: &[Change]) -> Vec<String> {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
         let parts: Vec<&str> = folder.split('/').collect();
         let group = match parts.as_slice() {
-            ["baselines", _backend, uid, view] => format!("`{uid}` / `{view}`"),
+            [baselines, _backend, uid, view] if *baselines == layout::BASELINES => format!("`{uid}` / `{view}`"),
             _ => format!("`{folder}`"),
         };
         let name = file.map_or_else(|| name.to_string(), |from| format!("{from} → {name}"));
