@@ -15,6 +15,7 @@
 pub mod alerting;
 pub mod cli;
 pub mod commands;
+pub mod diagnostic;
 pub mod exit;
 pub mod fsutil;
 pub mod generate;

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use crate::cli::PackArgs;
 use crate::exit::{Outcome, ToolError};
 use crate::pack::catalogue::Catalogue;
-use crate::pack::dashboards::Dashboard;
+use crate::pack::dashboards::{Dashboard, DashboardFile};
 use crate::pack::rules::{self, RuleKind};
 use crate::publish::guides::{self, AlertRef, GuideInput};
 use crate::visual::baselines::{Store, EMBEDDED};
@@ -51,7 +51,8 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let mut index_rows = Vec::new();
     for dashboard in &plan.dashboards {
-        let json = crate::pack::dashboards::model(&dashboard.file)?;
+        let file = DashboardFile::read(&dashboard.file)?;
+        let json = file.model()?;
         let view = plan.config.views(&dashboard.uid).into_iter().next().map(|v| v.name).unwrap_or_else(|| "default".into());
         let image = |panel_id: Option<u64>| {
             let panel = panel_id.and_then(|id| dashboard.panels.iter().find(|p| u64::from(p.id) == id));
@@ -70,10 +71,10 @@ fn wanted_files(pack: &PackArgs) -> anyhow::Result<BTreeMap<PathBuf, String>> {
             alerts: &cited,
             runbook: &runbook,
         };
-        let generated = guides::guide_generated(&json, &input);
+        let generated = guides::guide_generated(json, &input);
         let path = pack_root.join(layout::GUIDES).join(format!("{}.md", dashboard.uid));
         let existing = std::fs::read_to_string(&path).ok();
-        files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, &json)));
+        files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, json)));
         index_rows.push((
             dashboard.uid.clone(),
             dashboard.title.clone(),
