@@ -5,7 +5,9 @@
 use crate::pack::layout;
 use std::path::Path;
 
+use crate::diagnostic::Diagnostic;
 use crate::exit::{Outcome, ToolError};
+use crate::pack::dashboards::DashboardFile;
 use crate::pack::git::Repo;
 use crate::pack::rules::{self, RULES_SUFFIX};
 use crate::publish::release_notes::{self, Snapshot};
@@ -27,14 +29,12 @@ pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome>
 fn snapshot(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
     let mut snapshot = Snapshot::default();
     for path in repo.files(commit, layout::DASHBOARDS)?.iter().filter(|p| p.ends_with(".json")) {
-        let json: serde_json::Value = serde_json::from_str(&repo.show(commit, path)?).map_err(|err| {
-            ToolError::InvalidInput(format!(
-                "{commit}:{path}:{}:{}: not valid JSON: {err}; fix: release notes read every dashboard at both revisions: pick revisions whose dashboards parse",
-                err.line(),
-                err.column()
-            ))
+        let file = DashboardFile::from_bytes(Path::new(&format!("{commit}:{path}")), repo.show(commit, path)?.as_bytes());
+        let model = file.model().map_err(|diagnostic| Diagnostic {
+            fix: Some("release notes read every dashboard at both revisions: pick revisions whose dashboards parse".into()),
+            ..diagnostic
         })?;
-        snapshot.add_dashboard(path, &json);
+        snapshot.add_dashboard(path, model);
     }
     let rule_files = repo.files(commit, layout::RULES)?;
     // Only the rule files directly in alerts/ (alerts/tests/ holds promtool tests).

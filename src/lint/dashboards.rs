@@ -124,7 +124,12 @@ impl Dashboard<'_, '_> {
             self.report.at("/title", RuleId::DashboardJson, "`title` is missing or not a string".into(), FIX);
         }
         if json["schemaVersion"].as_u64().is_none_or(|v| v < MIN_SCHEMA_VERSION) {
-            self.report.at("/schemaVersion", RuleId::DashboardJson, format!("`schemaVersion` must be a number >= {MIN_SCHEMA_VERSION}"), FIX);
+            self.report.at(
+                "/schemaVersion",
+                RuleId::DashboardJson,
+                format!("`schemaVersion` must be a number >= {MIN_SCHEMA_VERSION}"),
+                FIX,
+            );
         }
         if !json["panels"].is_array() {
             self.report.at("/panels", RuleId::DashboardJson, "`panels` is missing or not an array".into(), FIX);
@@ -200,7 +205,8 @@ impl Dashboard<'_, '_> {
         }
         let links_pack = json["links"].as_array().into_iter().flatten().any(|link| {
             (link["type"] == "dashboards" && link["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == PACK_TAG)))
-                || (link["type"] == "link" && link["url"].as_str().and_then(links::dashboard_uid).is_some_and(|uid| self.context.dashboard_uids.contains(uid)))
+                || (link["type"] == "link"
+                    && link["url"].as_str().and_then(links::dashboard_uid).is_some_and(|uid| self.context.dashboard_uids.contains(uid)))
         });
         if !links_pack {
             self.report.at("/links", RuleId::DashboardSettings, "no link to the other pack dashboards".into(), &format!("add a dashboard link {{\"type\": \"dashboards\", \"tags\": [\"{PACK_TAG}\"], \"includeVars\": true, \"keepTime\": true}}"));
@@ -473,13 +479,13 @@ impl Dashboard<'_, '_> {
                 if let Some(reason) = self.context.catalogue.avoid_labels.get(label) {
                     self.report.at(
                         &format!("{}/legendFormat", target.pointer),
-                            RuleId::GroupByAvoidLabel,
-                            format!("the legend shows `{label}` ({reason})"),
-                            "aggregate the label away in the query and drop it from the legend",
-                        );
-                    }
+                        RuleId::GroupByAvoidLabel,
+                        format!("the legend shows `{label}` ({reason})"),
+                        "aggregate the label away in the query and drop it from the legend",
+                    );
                 }
             }
+        }
     }
 }
 

@@ -163,8 +163,7 @@ impl Inputs {
         let mut rule_files = Vec::new();
         let mut unreadable_rule_files = Vec::new();
         // A pack without alerts/ (dashboards only) has no rule files to lint.
-        let paths =
-            if pack_root.join(layout::RULES).is_dir() { crate::pack::rules::rule_file_paths(pack_root)? } else { Vec::new() };
+        let paths = if pack_root.join(layout::RULES).is_dir() { crate::pack::rules::rule_file_paths(pack_root)? } else { Vec::new() };
         for path in paths {
             match crate::pack::rules::load(&path) {
                 Ok(file) => rule_files.push(file),
@@ -188,8 +187,7 @@ impl Inputs {
 
     /// Every finding of the checks that run no tool, sorted.
     pub fn check(&self) -> Vec<Finding> {
-        let mut findings: Vec<Finding> =
-            self.unreadable_rule_files.iter().map(|d| Finding::new(RuleId::RuleFile, d.clone())).collect();
+        let mut findings: Vec<Finding> = self.unreadable_rule_files.iter().map(|d| Finding::new(RuleId::RuleFile, d.clone())).collect();
         findings.extend(rules::check(&self.context, &self.rule_files, self.unreadable_rule_files.is_empty()));
         findings.extend(dashboards::check(&self.context, &self.dashboards));
         findings.extend(match &self.provisioning {

@@ -9,8 +9,8 @@ use promql_parser::parser::{Expr, LabelModifier, VectorMatchCardinality};
 use promql_parser::util::{walk_expr, ExprVisitor};
 
 use super::series::{Origin, Series};
-use super::RuleId;
 use super::template::{self, RANGE_STANDIN, RATE_INTERVAL_STANDIN};
+use super::RuleId;
 use crate::pack::catalogue::Catalogue;
 use crate::pack::promql::{self, Selector};
 

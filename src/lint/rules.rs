@@ -173,7 +173,9 @@ fn check_alert(context: &Context, rule: &Rule, finding: &mut Report) {
     }
     let annotation = |key: &str| rule.annotations.get(key);
     match annotation("summary") {
-        None => finding(rule.name.at, RuleId::AlertSummary, format!("{name} has no summary annotation"), "add a one-sentence static summary"),
+        None => {
+            finding(rule.name.at, RuleId::AlertSummary, format!("{name} has no summary annotation"), "add a one-sentence static summary")
+        }
         Some(summary) if summary.value.contains("{{") => finding(
             summary.at,
             RuleId::AlertSummary,

@@ -207,7 +207,9 @@ impl Provisioning {
         }
         let file = canonical(file);
         (0..self.providers.len())
-            .filter(|&index| self.providers[index].resolved_path(pack_root).is_ok_and(|dir| dir.is_dir() && file.starts_with(canonical(&dir))))
+            .filter(|&index| {
+                self.providers[index].resolved_path(pack_root).is_ok_and(|dir| dir.is_dir() && file.starts_with(canonical(&dir)))
+            })
             .collect()
     }
 }

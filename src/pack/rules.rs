@@ -47,7 +47,6 @@ struct RuleSpec {
     annotations: BTreeMap<String, Spanned<String>>,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleKind {
     Record,
@@ -95,7 +94,6 @@ impl RuleFile {
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.groups.iter().flat_map(|g| &g.rules)
     }
-
 }
 
 /// The rule files of a pack, sorted by path.
@@ -148,7 +146,11 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Diagnostic> {
                 None => 0,
                 Some(text) if text.value == "0" || text.value == "0s" || text.value == "0m" => 0,
                 Some(text) => parse_duration_secs(&text.value).map_err(|message| {
-                    Diagnostic::new(Position::of_yaml(text).in_file(path), format!("for: {message}"), "write a Prometheus duration (5m, 1h30m)")
+                    Diagnostic::new(
+                        Position::of_yaml(text).in_file(path),
+                        format!("for: {message}"),
+                        "write a Prometheus duration (5m, 1h30m)",
+                    )
                 })?,
             };
             rules.push(Rule {

@@ -125,8 +125,6 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     const TEXT: &str = "{\n  \"title\": \"a \\\"b\\\" [c]\",\n  \"a/b\": 1,\n  \"panels\": [\n    {\"id\": 1, \"x\": {\"y\": [1, 2]}},\n    {\n      \"id\": 2,\n      \"targets\": [{\"expr\": \"up\"}]\n    }\n  ]\n}\n";
 
     fn locate(text: &str, pointer: &str) -> (u64, u64) {

@@ -46,7 +46,10 @@ pub fn discover(pack_root: &Path) -> Result<Vec<Dashboard>, ToolError> {
         return Err(Diagnostic::new(
             provider.path.at.in_file(&provider.file),
             format!("provider `{}`: {why}", provider.name.value),
-            format!("point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)", provisioning::DASHBOARDS_DIR_VAR),
+            format!(
+                "point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)",
+                provisioning::DASHBOARDS_DIR_VAR
+            ),
         )
         .into());
     }
