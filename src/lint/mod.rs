@@ -190,10 +190,7 @@ impl Inputs {
         let mut findings: Vec<Finding> = self.unreadable_rule_files.iter().map(|d| Finding::new(RuleId::RuleFile, d.clone())).collect();
         findings.extend(rules::check(&self.context, &self.rule_files, self.unreadable_rule_files.is_empty()));
         findings.extend(dashboards::check(&self.context, &self.dashboards));
-        findings.extend(match &self.provisioning {
-            Ok(provisioning) => provisioning::check(&self.context.pack_root, provisioning, &self.dashboards),
-            Err(diagnostic) => vec![Finding::new(RuleId::ProvisioningFile, diagnostic.clone())],
-        });
+        findings.extend(provisioning::findings(&self.context.pack_root, &self.provisioning, &self.dashboards));
         findings.sort();
         findings
     }

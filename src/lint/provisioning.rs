@@ -23,6 +23,15 @@ pub fn file_count(pack_root: &Path) -> usize {
         .sum()
 }
 
+/// The findings of the pack's provisioning as [`provisioning::load`] read it: a file that does
+/// not load is one `provisioning-file` finding (the rest of lint still runs), else [`check`].
+pub fn findings(pack_root: &Path, provisioning: &Result<Provisioning, Diagnostic>, dashboards: &[DashboardFile]) -> Vec<Finding> {
+    match provisioning {
+        Ok(provisioning) => check(pack_root, provisioning, dashboards),
+        Err(diagnostic) => vec![Finding::new(RuleId::ProvisioningFile, diagnostic.clone())],
+    }
+}
+
 /// The findings of the provisioning files of the pack at `pack_root` (provider paths resolve
 /// from it), with `dashboards` the dashboard files they should deliver.
 pub fn check(pack_root: &Path, provisioning: &Provisioning, dashboards: &[DashboardFile]) -> Vec<Finding> {

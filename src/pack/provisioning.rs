@@ -8,7 +8,7 @@
 //! wherever that folder is mounted); any other variable comes from the tool's environment.
 
 use crate::pack::layout;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -199,30 +199,36 @@ impl Provisioning {
     }
 
     /// The providers that deliver dashboard file `file` (a `*.json` below their path), in
-    /// provider order. Decided on paths, so a file read from elsewhere (lint's fixtures) is
-    /// judged by where it would lie.
+    /// provider order. Decided on the paths alone (made absolute, `..` resolved), so a file
+    /// that is not on disk (lint's fixtures) is judged by where it would lie.
     pub fn providers_of(&self, pack_root: &Path, file: &Path) -> Vec<usize> {
         if file.extension().is_none_or(|e| e != "json") {
             return Vec::new();
         }
-        let file = canonical(file);
+        let file = normalized(file);
         (0..self.providers.len())
             .filter(|&index| {
-                self.providers[index].resolved_path(pack_root).is_ok_and(|dir| dir.is_dir() && file.starts_with(canonical(&dir)))
+                self.providers[index].resolved_path(pack_root).is_ok_and(|dir| dir.is_dir() && file.starts_with(normalized(&dir)))
             })
             .collect()
     }
 }
 
-/// `path` with symlinks and `..` resolved, as far as it exists.
-fn canonical(path: &Path) -> PathBuf {
-    if let Ok(resolved) = std::fs::canonicalize(path) {
-        return resolved;
+/// `path` made absolute with `.` and `..` folded away (symlinks are left as written: Grafana
+/// reads the paths it is given).
+fn normalized(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => canonical(parent).join(name),
-        _ => path.to_path_buf(),
-    }
+    out
 }
 
 /// Expands Grafana's `$VAR` and `${VAR}` lookups (`$$` is a literal `$`). [`DASHBOARDS_DIR_VAR`]
@@ -341,6 +347,7 @@ mod tests {
         assert!(provisioning.path_problems(dir.path()).is_empty());
         assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/ops/nested/b.json")), [0]);
         assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/ops/not-yet-written.json")), [0], "judged by path");
+        assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/deep/../ops/./a.json")), [0]);
         assert!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/elsewhere/d.json")).is_empty());
     }
 

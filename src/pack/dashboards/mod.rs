@@ -170,6 +170,15 @@ mod tests {
     }
 
     #[test]
+    fn a_wrapped_export_is_discovered_like_its_model() {
+        let (pack, dir) = provisioned_pack();
+        let model = r#"{"uid":"w","title":"W","panels":[{"id":1,"type":"stat","title":"Up"}]}"#;
+        write(&dir, "w.json", &format!(r#"{{"meta": {{"slug": "w"}}, "dashboard": {model}}}"#));
+        let found = discover(pack.path()).unwrap();
+        assert_eq!((found[0].uid.as_str(), found[0].title.as_str(), found[0].panels.len()), ("w", "W", 1));
+    }
+
+    #[test]
     fn broken_files_are_located() {
         let (pack, dir) = provisioned_pack();
         let bad = write(&dir, "bad.json", "{\n  \"uid\": \"x\",\n  \"panels\": [,]\n}");
@@ -179,7 +188,7 @@ mod tests {
         let read = |path: &Path| Dashboard::from_file(&DashboardFile::read(path).unwrap());
         assert!(read(&dup).unwrap_err().to_string().contains(":1:51: /panels/1/id: panel id 4 is also used at /panels/0"));
         let wrapped = write(&dir, "wrapped.json", r#"{"dashboard": {"uid": "", "panels": []}}"#);
-        assert!(read(&wrapped).unwrap_err().to_string().contains(":1:22: /dashboard/uid: missing or empty"));
+        assert!(read(&wrapped).unwrap_err().to_string().contains(":1:23: /dashboard/uid: missing or empty"));
         std::fs::remove_file(wrapped).unwrap();
         std::fs::remove_file(bad).unwrap();
         write(&dir, "twin.json", r#"{"uid":"d","panels":[]}"#);
