@@ -71,7 +71,7 @@ fn runbook_of_no_alert() {
     std::fs::write(pack.path().join("docs/runbooks/MeshKitGhost.md"), "# MeshKitGhost\n").unwrap();
     let (code, output) = lint(pack.path());
     assert_eq!(code, Some(1), "{output}");
-    assert!(output.contains("docs/runbooks/MeshKitGhost.md:1:1: runbook-orphan: "), "the rule \"runbook-orphan\": {output}");
+    assert!(output.contains("docs/runbooks/MeshKitGhost.md:1:1: runbook-orphan: "), "{output}");
 }
 
 #[test]

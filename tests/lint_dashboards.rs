@@ -73,7 +73,7 @@ fn dashboard_version_bump() {
         .filter(|f| f.starts_with(&format!("{file}:{version_line}:")) && f.contains(": dashboard-version-bump: "))
         .cloned()
         .collect();
-    assert!(expected.len() == 1 && findings.len() == 1, "the rule \"dashboard-version-bump\" alone: {findings:#?}");
+    assert!(expected.len() == 1 && findings.len() == 1, "{findings:#?}");
     std::fs::write(&path, retitled.replacen("  \"version\": 1,", "  \"version\": 2,", 1)).unwrap();
     let (code, findings, output) = lint(pack.path());
     assert!(code == Some(0) && findings.is_empty(), "{findings:#?}\n{output}");

@@ -735,7 +735,7 @@ impl Resolver<'_> {
                     labels: expected.labels.clone(),
                     fires_after,
                     description: expected.description.clone(),
-                    source: format!("{}:{}:{}", self.path.display(), expected.alert.referenced.line(), expected.alert.referenced.column()),
+                    source: Position::of_yaml(&expected.alert).in_file(self.path).to_string(),
                 }),
                 Err(message) => self.problem(&expected.fires_after, &format!("{at}.fires_after"), message),
             }
