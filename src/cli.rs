@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use meshkit_obs::pack::Pack;
 
 use crate::commands;
-use crate::exit::Outcome;
+use meshkit_obs::exit::Outcome;
 
 #[derive(Debug, Parser)]
 #[command(name = "meshkit-obs", version, about = "Seeds MeshKit telemetry into a real Prometheus and keeps the observability pack honest")]
@@ -24,14 +25,6 @@ pub struct PackArgs {
     /// Where seeded TSDBs are cached [default: <pack>/target/meshkit-obs-cache].
     #[arg(long, global = true, value_name = "DIR", env = "MESHKIT_OBS_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
-}
-
-impl PackArgs {
-    pub fn cache_dir(&self) -> PathBuf {
-        let dir = self.cache_dir.clone().unwrap_or_else(|| self.pack.join("target").join("meshkit-obs-cache"));
-        // Absolute, so the data_dir we print is usable from any working directory.
-        std::path::absolute(&dir).unwrap_or(dir)
-    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -130,7 +123,7 @@ pub enum Command {
         /// Render only the K-th of N deterministic slices of the views (CI sharding); combine
         /// the shards' reports with `merge-reports`.
         #[arg(long, value_name = "K/N")]
-        shard: Option<crate::visual::capture::Shard>,
+        shard: Option<meshkit_obs::visual::capture::Shard>,
         /// Where the report folder goes [default: <pack>/target/meshkit-obs/report].
         #[arg(long, value_name = "DIR")]
         report_dir: Option<PathBuf>,
@@ -149,6 +142,11 @@ pub enum Command {
         /// Also remove baselines whose panel or view no longer exists.
         #[arg(long)]
         prune: bool,
+        /// Render nothing: approve the actual images of this `check` report folder's failing
+        /// captures, as the reviewer saw them. Writes nothing (exit 1) if a baseline changed since
+        /// the report was made.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["prune", "viewer", "chromium"])]
+        from_report: Option<PathBuf>,
     },
     /// Combine the report folders of sharded `check` runs into one report.
     MergeReports {
@@ -161,25 +159,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Compare two PNGs as `check` does (exit 0 match, 1 differ, 2 unreadable input).
+    /// Compare two PNGs as `check` does, with the [compare] settings of the pack's
+    /// meshkit-obs.toml unless a flag says otherwise (exit 0 match, 1 differ, 2 unreadable input).
     Diff {
         expected: PathBuf,
         actual: PathBuf,
         /// Write the diff image here.
         #[arg(long, value_name = "PNG")]
         diff_out: Option<PathBuf>,
-        /// Per-pixel colour distance (YIQ, 0 strict ..= 1 lax).
-        #[arg(long, default_value_t = 0.1)]
-        threshold: f64,
-        /// Differing pixels allowed before the images count as different.
-        #[arg(long, default_value_t = 0)]
-        max_diff_pixels: u64,
+        /// Per-pixel colour distance (YIQ, 0 strict ..= 1 lax) [default: [compare] threshold, else 0.1].
+        #[arg(long, allow_hyphen_values = true, value_parser = threshold)]
+        threshold: Option<f64>,
+        /// Differing pixels allowed before the images count as different [default: [compare]
+        /// max_diff_pixels, else 0].
+        #[arg(long)]
+        max_diff_pixels: Option<u64>,
         /// Count anti-aliased pixels as differences too.
         #[arg(long)]
         include_antialiasing: bool,
-        /// Region to ignore, WxH+X+Y (repeatable).
+        /// Region to ignore, WxH+X+Y (repeatable); replaces [compare] ignore.
         #[arg(long = "ignore", value_name = "WxH+X+Y")]
-        ignore: Vec<crate::visual::geometry::Rect>,
+        ignore: Vec<meshkit_obs::visual::geometry::Rect>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -232,8 +232,8 @@ pub struct RenderArgs {
 }
 
 impl RenderArgs {
-    pub fn request(&self, shard: Option<crate::visual::capture::Shard>) -> crate::visual::capture::Request {
-        crate::visual::capture::Request {
+    pub fn request(&self, shard: Option<meshkit_obs::visual::capture::Shard>) -> meshkit_obs::visual::capture::Request {
+        meshkit_obs::visual::capture::Request {
             dashboards: self.dashboards.clone(),
             shard,
             config: self.config.clone(),
@@ -242,6 +242,16 @@ impl RenderArgs {
             quiet: self.quiet,
         }
     }
+}
+
+/// `--threshold`: a number in 0..=1. Hyphen values reach this parser (rather than being taken for
+/// a flag), so `--threshold -0.1` is refused as a value with the range.
+fn threshold(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|_| format!("{text:?} is not a number; the threshold must be between 0 and 1"))?;
+    if !(0.0..=1.0).contains(&value) {
+        return Err("threshold must be between 0 and 1 (0 strict, 1 lax; default 0.1)".to_string());
+    }
+    Ok(value)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -254,39 +264,50 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     // `diff` is often run once per image pair by scripts: it skips building the async runtime.
     if let Command::Diff { expected, actual, diff_out, threshold, max_diff_pixels, include_antialiasing, ignore, json } = cli.command {
-        let settings = crate::visual::compare::Settings { threshold, max_diff_pixels, detect_antialiasing: !include_antialiasing, ignore };
-        return commands::diff::run(&expected, &actual, diff_out.as_deref(), &settings, json);
+        let flags = commands::diff::Flags { threshold, max_diff_pixels, include_antialiasing, ignore };
+        return commands::diff::run(&cli.pack.pack, &expected, &actual, diff_out.as_deref(), &flags, json);
     }
+    let pack = Pack::open(&cli.pack.pack, cli.pack.cache_dir.as_deref())?;
+    let pack = &pack;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Seed { scenario, json } => commands::seed::run(&cli.pack, &scenario, json).await,
+            Command::Seed { scenario, json } => commands::seed::run(pack, scenario.scenario.as_deref(), json).await,
             Command::Serve { scenario, viewer, dashboards } => {
-                commands::serve::run(&cli.pack, &scenario, &commands::serve::Sources { viewer_dir: viewer, dashboard_dirs: dashboards })
-                    .await
+                commands::serve::run(
+                    pack,
+                    scenario.scenario.as_deref(),
+                    &commands::serve::Sources { viewer_dir: viewer, dashboard_dirs: dashboards },
+                )
+                .await
             }
-            Command::TestRules { scenario, files, observe } => commands::test_rules::run(&cli.pack, &scenario, &files, observe).await,
-            Command::Lint { list } => commands::lint::run(&cli.pack, list).await,
-            Command::AlertmanagerConfig { out } => commands::alertmanager_config::run(&cli.pack, out.as_deref()).await,
+            Command::TestRules { scenario, files, observe } => {
+                commands::test_rules::run(pack, scenario.scenario.as_deref(), &files, observe).await
+            }
+            Command::Lint { list } => commands::lint::run(pack, list).await,
+            Command::AlertmanagerConfig { out } => commands::alertmanager_config::run(pack, out.as_deref()).await,
             Command::ExportSeries { scenario, from, to, matches, out } => commands::export_series::run(
-                &cli.pack,
-                &scenario,
+                pack,
+                scenario.scenario.as_deref(),
                 &commands::export_series::Request { from: from.as_deref(), to: to.as_deref(), matches: &matches, out: out.as_deref() },
             ),
             Command::ExportRules { runbook_base_url, grafana_url, out } => {
-                commands::export_rules::run(&cli.pack, &runbook_base_url, &grafana_url, &out).await
+                commands::export_rules::run(pack, &runbook_base_url, &grafana_url, &out).await
             }
             Command::Check { render, shard, report_dir, format } => {
-                commands::check::run(&cli.pack, &render.request(shard), report_dir.as_deref(), format).await
+                commands::check::run(pack, &render.request(shard), report_dir.as_deref(), format).await
             }
-            Command::UpdateBaselines { render, panels, prune } => {
-                commands::update_baselines::run(&cli.pack, &render.request(None), &panels, prune).await
+            Command::UpdateBaselines { render, panels, from_report: Some(report), .. } => {
+                commands::update_baselines::from_report(pack, &render.request(None), &panels, &report)
+            }
+            Command::UpdateBaselines { render, panels, prune, from_report: None } => {
+                commands::update_baselines::run(pack, &render.request(None), &panels, prune).await
             }
             Command::MergeReports { inputs, out, format } => commands::check::merge(&inputs, &out, format),
             Command::Diff { .. } => unreachable!("diff runs before the runtime is built"),
-            Command::MetricsDoc { check } => commands::metrics_doc::run(&cli.pack, check),
-            Command::Docs { check } => commands::docs::run(&cli.pack, check),
-            Command::ReleaseNotes { from, to } => commands::release_notes::run(&cli.pack.pack, &from, to.as_deref()),
+            Command::MetricsDoc { check } => commands::metrics_doc::run(pack, check),
+            Command::Docs { check } => commands::docs::run(pack, check),
+            Command::ReleaseNotes { from, to } => commands::release_notes::run(pack.root(), &from, to.as_deref()),
         }
     })
 }

@@ -10,17 +10,17 @@
 //! - `lint`: located findings on rules, dashboards and provisioning;
 //! - `publish`: dashboard guides, the docs index and release notes.
 //!
-//! `commands` holds one entry point per subcommand; `cli` turns arguments into them.
+//! The binary (`main.rs`, `cli.rs`, `commands/`) turns command lines into calls on these modules;
+//! the library never sees a clap type.
 
 pub mod alerting;
-pub mod cli;
-pub mod commands;
 pub mod diagnostic;
 pub mod exit;
 pub mod fsutil;
 pub mod generate;
 pub mod lint;
 pub mod pack;
+pub mod progress;
 pub mod publish;
 pub mod stack;
 pub mod timestamp;

@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+mod commands;
+
 fn main() -> ExitCode {
-    let cli = meshkit_obs::cli::Cli::parse();
-    meshkit_obs::exit::report(meshkit_obs::cli::run(cli))
+    let cli = cli::Cli::parse();
+    meshkit_obs::exit::report(cli::run(cli))
 }

@@ -1,4 +1,4 @@
-//! Issue 4's browser test: the real viewer (`viewer/dist`, built by `./dev setup`) served by
+//! The viewer's browser test: the real viewer (`viewer/dist`, built by `./dev setup`) served by
 //! `meshkit-obs serve` against the real seeded Prometheus, driven in real Chromium by
 //! `viewer/scripts/check.mjs`. The test dashboard `tests/fixtures/dashboards/viewer-all-panels.json`
 //! uses every supported panel type plus one unsupported panel (piechart, id 30) and one broken

@@ -1,5 +1,5 @@
-//! Issue 5 end to end: `check` and `update-baselines` on the pack's dashboards with the real
-//! viewer, a real seeded Prometheus and real Chromium. Mutations run on a temporary copy of the
+//! The visual check end to end: `check`, `update-baselines` (rendering, and `--from-report`),
+//! `merge-reports` and `diff` on the pack's dashboards with the real viewer, a real seeded Prometheus and real Chromium. Mutations run on a temporary copy of the
 //! pack (dashboards, baselines and config copied; metrics, scenarios, alerts and the built
 //! viewer linked), sharing the repository's seed cache; they render the fleet overview only
 //! (`--dashboard`), since the mechanics are the same for every dashboard.
@@ -298,6 +298,116 @@ fn updating_one_dashboard_leaves_the_others_untouched() {
     assert_eq!(snapshot(&others), before, "the other dashboard's files are byte-identical with the same mtimes");
 }
 
+/// The failing captures of a report: (baseline path relative to the pack, actual image path
+/// relative to the report folder, status).
+fn failures(report: &Value) -> Vec<(String, String, String)> {
+    report["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "passed")
+        .map(|c| (c["baseline"].as_str().unwrap().into(), c["actual"].as_str().unwrap().into(), c["status"].as_str().unwrap().into()))
+        .collect()
+}
+
+#[test]
+fn approving_from_a_report_writes_exactly_the_images_reviewed_and_refuses_a_baseline_changed_since() {
+    let pack = TempPack::new();
+    pack.edit_dashboard(OVERVIEW, |d| panel(d, 10)["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["color"] = "purple".into());
+    let (output, report) = pack.check(&["--dashboard", OVERVIEW]);
+    assert_eq!(code(&output), 1, "{}", explain(&output));
+    let failing = failures(&report);
+    let panel_10: Vec<&(String, String, String)> = failing.iter().filter(|(b, _, _)| b.contains("/10-")).collect();
+    assert_eq!((failing.len(), panel_10.len()), (4, 2), "panel 10 and the whole dashboard, in two views: {failing:?}");
+    assert!(failing.iter().all(|(_, _, status)| status == "changed"), "{failing:?}");
+    let reviewed = pack.report_dir();
+    let from_report = |extra: &[&str]| {
+        let mut args = vec!["update-baselines", "--from-report", reviewed.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        pack.run(&args)
+    };
+
+    // A baseline that changed after the report was made: nothing is written, the file is named.
+    let (touched, _, _) = panel_10[0];
+    let touched_path = pack.path().join(touched);
+    let original = std::fs::read(&touched_path).unwrap();
+    let mut edited = original.clone();
+    edited.extend_from_slice(b"edited after the report");
+    std::fs::write(&touched_path, &edited).unwrap();
+    let before = snapshot(&pack.path().join("baselines"));
+    let refused = from_report(&[]);
+    assert_eq!(code(&refused), 1, "{}", explain(&refused));
+    assert!(
+        stdout(&refused).contains(&format!("refused  {touched}: the baseline changed since the report was made")),
+        "{}",
+        explain(&refused)
+    );
+    assert!(stderr(&refused).contains("nothing written"), "{}", explain(&refused));
+    assert_eq!(snapshot(&pack.path().join("baselines")), before, "no baseline is written, not even the untouched ones");
+    std::fs::write(&touched_path, &original).unwrap();
+
+    // The filter narrows what is approved: panel 10 only, in both views.
+    let before = snapshot(&pack.path().join("baselines"));
+    let approved = from_report(&["--dashboard", OVERVIEW, "--panel", "10"]);
+    assert_eq!(code(&approved), 0, "{}", explain(&approved));
+    let after = snapshot(&pack.path().join("baselines"));
+    let rewritten: BTreeSet<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.1 != a.1 || b.2 != a.2)
+        .map(|(b, _)| b.0.strip_prefix(pack.path()).unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(rewritten, panel_10.iter().map(|(b, _, _)| b.clone()).collect(), "{}", explain(&approved));
+
+    // Then the rest; panel 10's are already the reviewed images.
+    let approved = from_report(&[]);
+    assert_eq!(code(&approved), 0, "{}", explain(&approved));
+    let printed = stdout(&approved);
+    assert_eq!(printed.lines().filter(|l| l.trim_start().starts_with("changed")).count(), 2, "the dashboard images:\n{printed}");
+    assert!(stderr(&approved).contains("2 changed, 0 renamed, 2 unchanged"), "{}", explain(&approved));
+    for (baseline, actual, _) in &failing {
+        assert_eq!(
+            std::fs::read(pack.path().join(baseline)).unwrap(),
+            std::fs::read(reviewed.join(actual)).unwrap(),
+            "{baseline} is byte for byte the image the report showed"
+        );
+    }
+    let (output, _) = pack.check(&["--dashboard", OVERVIEW]);
+    assert_eq!(code(&output), 0, "after approving from the report: {}", explain(&output));
+}
+
+#[test]
+fn approving_from_a_missing_garbage_or_older_report_exits_2_naming_the_file() {
+    let pack = TempPack::new();
+    let folder = pack.path().join("no-report");
+    let run = |dir: &Path| pack.run(&["update-baselines", "--from-report", dir.to_str().unwrap()]);
+    let missing = run(&folder);
+    assert_eq!(code(&missing), 2, "{}", explain(&missing));
+    let json = folder.join("report.json");
+    assert!(
+        stderr(&missing).contains(&format!("{}: cannot read the report", json.display()))
+            && stderr(&missing).contains("fix: pass a folder"),
+        "{}",
+        explain(&missing)
+    );
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(&json, "<html>not a report</html>").unwrap();
+    let garbage = run(&folder);
+    assert_eq!(code(&garbage), 2, "{}", explain(&garbage));
+    assert!(stderr(&garbage).contains(&format!("{}: not valid JSON", json.display())), "{}", explain(&garbage));
+    std::fs::write(&json, r#"{"schema": 1, "tool_version": "0.1.0", "backend": "embedded", "captures": []}"#).unwrap();
+    let older = run(&folder);
+    assert_eq!(code(&older), 2, "{}", explain(&older));
+    assert!(
+        stderr(&older).contains("written by an older meshkit-obs (report schema 1")
+            && stderr(&older).contains("run `meshkit-obs check` again"),
+        "{}",
+        explain(&older)
+    );
+    let together = pack.run(&["update-baselines", "--from-report", folder.to_str().unwrap(), "--prune"]);
+    assert_eq!(code(&together), 2, "--from-report approves a report's images; --prune needs a render: {}", explain(&together));
+}
+
 #[test]
 fn a_missing_baseline_fails_with_the_command_that_approves_it() {
     let pack = TempPack::new();
@@ -442,8 +552,10 @@ fn group_members(pgid: u32) -> Vec<u32> {
     found
 }
 
-#[test]
-fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
+/// Runs `check` in a copy of the pack, waits until Chromium and Prometheus both run under it,
+/// lets it render for a moment, then `strikes` (given both pids and the tool's). Returns the
+/// exit status, stderr, and the two children's pids, once the tool ended (at most 15 s later).
+fn strike_mid_render(strike: impl FnOnce(u32, u32, u32)) -> (std::process::ExitStatus, String, u32, u32) {
     let pack = TempPack::new();
     let mut child = KillOnDrop(pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap());
     let pid = child.id();
@@ -468,21 +580,39 @@ fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
         std::thread::sleep(Duration::from_millis(50));
     };
     std::thread::sleep(Duration::from_millis(1500));
-    unsafe {
-        libc::kill(chromium as i32, libc::SIGKILL);
-    }
-    let killed = Instant::now();
+    strike(pid, chromium, prometheus);
+    let struck = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(killed.elapsed() < Duration::from_secs(15), "check did not end within 15 s of Chromium's death");
+        assert!(struck.elapsed() < Duration::from_secs(15), "check did not end within 15 s");
         std::thread::sleep(Duration::from_millis(50));
     };
-    let lines = lines.join().unwrap().join("\n");
-    assert_eq!(status.code(), Some(2), "{lines}");
-    assert!(lines.contains("Chromium exited during the run") || lines.contains("Chromium"), "the error names Chromium:\n{lines}");
     std::thread::sleep(Duration::from_millis(300));
+    (status, lines.join().unwrap().join("\n"), chromium, prometheus)
+}
+
+#[test]
+fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
+    // SAFETY: signalling a process of our own test.
+    let (status, lines, chromium, prometheus) = strike_mid_render(|_, chromium, _| unsafe {
+        libc::kill(chromium as i32, libc::SIGKILL);
+    });
+    assert_eq!(status.code(), Some(2), "{lines}");
+    assert!(lines.contains("Chromium exited during the run"), "the error names Chromium:\n{lines}");
+    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
+    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
+}
+
+#[test]
+fn ctrl_c_mid_render_exits_130_and_stops_the_whole_stack() {
+    // SAFETY: signalling a process of our own test.
+    let (status, lines, chromium, prometheus) = strike_mid_render(|tool, _, _| unsafe {
+        libc::kill(tool as i32, libc::SIGINT);
+    });
+    assert_eq!(status.code(), Some(130), "{lines}");
+    assert!(lines.contains("interrupted by SIGINT"), "the tool says why it stopped:\n{lines}");
     assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
     assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
 }
@@ -532,6 +662,62 @@ fn an_update_killed_mid_write_leaves_every_baseline_old_or_new() {
 /// A PNG is whole when it ends with the IEND chunk (and its CRC).
 fn is_whole_png(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 12 && &bytes[bytes.len() - 8..bytes.len() - 4] == b"IEND"
+}
+
+#[test]
+fn diff_compares_with_the_packs_compare_settings_and_flags_win() {
+    let fixtures = pack_root().join("tests/fixtures/compare");
+    let pack = TempPack::new();
+    let diff = |extra: &[&str]| {
+        let mut args = vec!["diff", "--json"];
+        args.extend_from_slice(extra);
+        let mut command = pack.command(&args);
+        command.arg(fixtures.join("base.png")).arg(fixtures.join("legend_colour.png"));
+        let output = command.output().unwrap();
+        let result: Value = serde_json::from_str(&stdout(&output)).unwrap_or(Value::Null);
+        (output, result)
+    };
+    // legend_colour.png differs in 12 pixels.
+    std::fs::write(pack.path().join("meshkit-obs.toml"), "[compare]\nmax_diff_pixels = 12\nthreshold = 0.05\n").unwrap();
+    let (output, result) = diff(&[]);
+    assert_eq!(code(&output), 0, "within the config's budget: {}", explain(&output));
+    assert_eq!(
+        (result["settings"]["max_diff_pixels"].as_u64(), result["settings"]["threshold"].as_f64()),
+        (Some(12), Some(0.05)),
+        "{result}"
+    );
+    let (output, result) = diff(&["--max-diff-pixels", "11"]);
+    assert_eq!(code(&output), 1, "the flag wins: {}", explain(&output));
+    assert_eq!(
+        (result["settings"]["max_diff_pixels"].as_u64(), result["settings"]["threshold"].as_f64()),
+        (Some(11), Some(0.05)),
+        "{result}"
+    );
+
+    std::fs::write(pack.path().join("meshkit-obs.toml"), "[compare]\nthreshold = 7.0\n").unwrap();
+    let (output, _) = diff(&[]);
+    assert_eq!(code(&output), 2, "a config `check` refuses is refused here too: {}", explain(&output));
+    assert!(stderr(&output).contains("meshkit-obs.toml:2:13: compare.threshold = 7 is out of range"), "{}", explain(&output));
+}
+
+#[test]
+fn an_out_of_range_threshold_is_a_usage_error_naming_the_range() {
+    let fixtures = pack_root().join("tests/fixtures/compare");
+    for value in [["--threshold", "-0.1"], ["--threshold=-0.1", ""], ["--threshold", "1.5"]] {
+        let output = Command::new(BIN)
+            .arg("diff")
+            .arg(fixtures.join("base.png"))
+            .arg(fixtures.join("one_pixel.png"))
+            .args(value.iter().filter(|v| !v.is_empty()))
+            .output()
+            .unwrap();
+        assert_eq!(code(&output), 2, "{value:?}: {}", explain(&output));
+        let message = stderr(&output);
+        assert!(message.contains("--threshold") && message.contains("threshold must be between 0 and 1"), "{value:?}: {message}");
+    }
+    let word = Command::new(BIN).args(["diff", "a.png", "b.png", "--threshold", "strict"]).output().unwrap();
+    assert_eq!(code(&word), 2, "{}", explain(&word));
+    assert!(stderr(&word).contains("\"strict\" is not a number"), "{}", explain(&word));
 }
 
 #[test]

@@ -30,8 +30,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    // @grafana/data (used only to cross-check the model against Grafana's own code) ships ESM
-    // that imports CommonJS moment-timezone by name; let Vite transform it instead of Node.
+    setupFiles: ['src/testSetup.ts'],
+    // @grafana/data ships ESM that imports CommonJS moment-timezone by name; let Vite transform
+    // it instead of Node.
     server: { deps: { inline: [/@grafana\/data/] } },
   },
 });

@@ -2,11 +2,11 @@
 //! `${MESHKIT_...}` placeholders from the environment (Alertmanager expands no variables
 //! itself) and validating the result with `amtool check-config`.
 
-use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::exit::ToolError;
+use crate::pack::layout;
 use crate::stack::tools::AMTOOL;
 
 /// The `${NAME}` placeholders of a template, in order of first use.

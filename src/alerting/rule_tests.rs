@@ -7,7 +7,6 @@
 //! one evaluation earlier it must not contain the entry yet. Between incidents (after
 //! `alert_settle`), `ALERTS{alertstate="firing"}` must have no sample at all.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,6 +17,7 @@ use tokio::process::Command;
 use crate::exit::ToolError;
 use crate::generate::input_series::{self, Filter};
 use crate::generate::openmetrics::Family;
+use crate::pack::layout;
 use crate::pack::promql::Selector;
 use crate::pack::rules::{Rule, RuleFile, RuleKind};
 use crate::pack::scenario::{ExpectedAlert, Incident, Scenario};

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::alerting::alertmanager;
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::pack::layout;
+use meshkit_obs::alerting::alertmanager;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::layout;
+use meshkit_obs::pack::Pack;
 
-pub async fn run(pack: &PackArgs, out: Option<&Path>) -> anyhow::Result<Outcome> {
-    let source = pack.pack.join(layout::ALERTMANAGER_CONFIG);
+pub async fn run(pack: &Pack, out: Option<&Path>) -> anyhow::Result<Outcome> {
+    let source = pack.path(layout::ALERTMANAGER_CONFIG);
     let template =
         std::fs::read_to_string(&source).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", source.display())))?;
     let rendered = alertmanager::render(&template, |name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
@@ -27,7 +27,7 @@ pub async fn run(pack: &PackArgs, out: Option<&Path>) -> anyhow::Result<Outcome>
     }
     match out {
         Some(out) => {
-            crate::fsutil::write_atomic(out, rendered.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
+            meshkit_obs::fsutil::write_atomic(out, rendered.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
             eprintln!("meshkit-obs: wrote {} (amtool check-config: SUCCESS)", out.display());
         }
         None => print!("{rendered}"),

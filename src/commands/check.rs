@@ -11,23 +11,25 @@ use std::time::Instant;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::cli::{Format, PackArgs};
-use crate::exit::{Outcome, ToolError};
-use crate::fsutil::write_atomic;
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Plan, Request, Shot};
-use crate::visual::compare::{self, CompareError, Verdict};
-use crate::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
+use crate::cli::Format;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::pack::{layout, Pack};
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Plan, Request, Shot};
+use meshkit_obs::visual::compare;
+use meshkit_obs::visual::report::{self, Capture, Orphan, RunReport, Status, Timings};
+use meshkit_obs::visual::verdict::{self, Approval, Assessment};
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, request: &Request, report_dir: Option<&Path>, format: Format) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let plan = capture::plan(pack, request)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     let (rendered, times) = capture::render_all(pack, &plan, request).await?;
 
-    let report_dir = report_dir.map(Path::to_path_buf).unwrap_or_else(|| pack.pack.join("target").join("meshkit-obs").join("report"));
+    let report_dir = report_dir.map(Path::to_path_buf).unwrap_or_else(|| pack.path(layout::REPORT));
     let staging = staging_dir(&report_dir)?;
     let compare_started = Instant::now();
     let shots: Vec<Shot<'_>> = rendered.iter().flat_map(|view| capture::shots(&plan, view)).collect();
@@ -54,7 +56,11 @@ pub async fn run(pack: &PackArgs, request: &Request, report_dir: Option<&Path>, 
     };
     report::write_all(&report, staging.path())?;
     swap_in(staging, &report_dir)?;
-    print(&report, &report_dir, format)
+    let outcome = print(&report, &report_dir, format)?;
+    if outcome == Outcome::ProblemsFound {
+        progress(&format!("approve exactly what the report shows with `{approve} --from-report {}`", report_dir.display()));
+    }
+    Ok(outcome)
 }
 
 /// `merge-reports`: one report from the shards' report folders.
@@ -65,18 +71,20 @@ pub fn merge(inputs: &[PathBuf], out: &Path, format: Format) -> anyhow::Result<O
     print(&report, out, format)
 }
 
-/// Decides one capture: a panel problem, a missing baseline, or the comparison's verdict, and
-/// puts the images a reviewer needs into the report folder.
+/// Records one capture: [`verdict::assess`] decides, this puts the decision, its message and the
+/// images a reviewer needs into the report folder.
 fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &str) -> anyhow::Result<Capture> {
-    let dashboard = plan.dashboard(shot.uid);
     let path = store.path(shot.uid, shot.view, shot.panel);
-    let mut settings = plan.config.compare_settings(shot.uid, shot.panel.map(|p| p.id));
-    if shot.panel.is_none() {
-        // A region ignored in a panel is ignored where that panel sits in the whole dashboard.
-        for drawn in shot.view_panels {
-            settings.ignore.extend(plan.config.panel_ignores(shot.uid, drawn.id).iter().map(|r| r.offset(drawn.rect.x, drawn.rect.y)));
-        }
-    }
+    let settings = verdict::settings(&plan.config, shot);
+    let compared = store.find(&path, shot.panel);
+    let expected = match (&shot.problem, &compared) {
+        (None, Some(file)) => Some(std::fs::read(file).with_context(|| format!("reading {}", store.display(file)))?),
+        _ => None,
+    };
+    let approve_command = format!("{approve} --dashboard {} --panel {}", shot.uid, shot.selector());
+    let assessment = verdict::assess(shot, expected.as_deref(), &settings)
+        .map_err(|error| ToolError::ChildFailed(format!("{}: {error}", store.display(&path))))?;
+    let status = assessment.status();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let image = |kind: &str| format!("images/{}/{}/{stem}.{kind}.png", shot.uid, shot.view);
     let save = |relative: &str, bytes: &[u8]| -> anyhow::Result<Option<String>> {
@@ -85,13 +93,14 @@ fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &s
     };
     let mut capture = Capture {
         dashboard_uid: shot.uid.to_string(),
-        dashboard_title: dashboard.title.clone(),
+        dashboard_title: plan.dashboard(shot.uid).title.clone(),
         view: shot.view.to_string(),
         panel_id: shot.panel.map(|p| p.id),
         panel_title: shot.panel.map_or_else(|| "Whole dashboard".to_string(), |p| p.title.clone()),
-        status: Status::Passed,
+        status,
         message: String::new(),
         baseline: store.display(&path),
+        baseline_sha256: expected.as_deref().map(verdict::content_hash),
         expected: None,
         actual: None,
         diff: None,
@@ -102,53 +111,47 @@ fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &s
         bbox: None,
         expected_size: None,
         actual_size: None,
-        approve_command: None,
+        approve_command: matches!(verdict::approval(status, false), Approval::Add | Approval::Change).then(|| approve_command.clone()),
     };
-    let approve_command = format!("{approve} --dashboard {} --panel {}", shot.uid, shot.selector());
-    if let Some(problem) = &shot.problem {
-        capture.status = Status::PanelProblem;
-        capture.message = problem.clone();
-        if let Some(png) = shot.png {
-            capture.actual = save(&image("actual"), png)?;
-        }
-        return Ok(capture);
-    }
-    let png = shot.png.expect("a shot without a problem has an image");
-    let Some(baseline) = store.find(&path, shot.panel) else {
-        capture.status = Status::Missing;
-        capture.message = format!("no baseline at {}; approve the rendered image with `{approve_command}`", capture.baseline);
+    if let Some(png) = shot.png.filter(|_| status.is_failure()) {
         capture.actual = save(&image("actual"), png)?;
-        capture.approve_command = Some(approve_command);
-        return Ok(capture);
+    }
+    let comparison = match &assessment {
+        Assessment::PanelProblem(problem) => {
+            capture.message = problem.clone();
+            return Ok(capture);
+        }
+        Assessment::MissingBaseline => {
+            capture.message = format!("no baseline at {}; approve the rendered image with `{approve_command}`", capture.baseline);
+            return Ok(capture);
+        }
+        Assessment::UnreadableBaseline(message) => {
+            let shown = compared.as_deref().map(|file| store.display(file)).unwrap_or_default();
+            return Err(ToolError::InvalidInput(format!(
+                "{shown}: not a readable PNG ({message}); fix: restore it with `git checkout -- {shown}` or approve a new one with `{approve_command}`"
+            ))
+            .into());
+        }
+        Assessment::Matches(comparison) | Assessment::Differs(comparison, _) => comparison,
     };
-    let shown = store.display(&baseline);
-    let expected = std::fs::read(&baseline).with_context(|| format!("reading {shown}"))?;
-    let (comparison, decoded) = compare::compare(&expected, png, &settings).map_err(|CompareError::Decode { which, message }| match which {
-        compare::Side::Expected => ToolError::InvalidInput(format!("{shown}: not a readable PNG ({message}); fix: restore it with `git checkout -- {shown}` or approve a new one with `{approve_command}`")),
-        compare::Side::Actual => ToolError::ChildFailed(format!("the screenshot of {} is not a readable PNG: {message}", capture.baseline)),
-    })?;
     capture.expected_size = Some(comparison.expected_size);
     capture.actual_size = Some(comparison.actual_size);
     capture.diff_pixels = Some(comparison.diff_pixels);
-    if baseline != path {
-        capture.message = format!("baseline file {shown} is named for the panel's old title; `{approve_command}` renames it");
+    if let Some(old) = compared.as_deref().filter(|file| *file != path) {
+        capture.message =
+            format!("baseline file {} is named for the panel's old title; `{approve_command}` renames it", store.display(old));
     }
-    if comparison.passed() {
+    let Assessment::Differs(comparison, decoded) = &assessment else {
         return Ok(capture);
-    }
-    let decoded = decoded.expect("a failed comparison decoded both images");
-    capture.expected = save(&image("expected"), &expected)?;
-    capture.actual = save(&image("actual"), png)?;
-    capture.diff = save(&image("diff"), &compare::encode_png(&compare::diff_image(&decoded, &comparison, &settings)))?;
-    capture.approve_command = Some(approve_command);
+    };
+    capture.expected = save(&image("expected"), expected.as_deref().expect("a comparison had a baseline"))?;
+    capture.diff = save(&image("diff"), &compare::encode_png(&compare::diff_image(decoded, comparison, &settings)))?;
     capture.bbox = comparison.bbox;
     let ((ew, eh), (aw, ah)) = (comparison.expected_size, comparison.actual_size);
-    if comparison.verdict == Verdict::SizeMismatch {
-        capture.status = Status::SizeChanged;
+    if status == Status::SizeChanged {
         capture.message = format!("layout changed: baseline {ew}x{eh} px, rendered {aw}x{ah} px");
     } else {
-        capture.status = Status::Changed;
-        capture.ssim = compare::structural_similarity(&decoded);
+        capture.ssim = compare::structural_similarity(decoded);
         capture.message = format!(
             "{} pixels differ (budget {}, threshold {}){}",
             comparison.diff_pixels,
@@ -173,11 +176,13 @@ fn orphans(plan: &Plan, store: &Store, approve: &str) -> Vec<Orphan> {
 }
 
 /// `meshkit-obs [--pack P] update-baselines`, as the user would type it from where they ran us.
-fn approve_prefix(pack: &PackArgs) -> String {
-    if pack.pack == Path::new(".") {
-        "meshkit-obs update-baselines".to_string()
-    } else {
-        format!("meshkit-obs --pack {} update-baselines", pack.pack.display())
+fn approve_prefix(pack: &Pack) -> String {
+    match std::env::current_dir() {
+        Ok(here) if here == pack.root() => "meshkit-obs update-baselines".to_string(),
+        here => {
+            let shown = here.ok().and_then(|here| pack.root().strip_prefix(&here).ok().map(Path::to_path_buf));
+            format!("meshkit-obs --pack {} update-baselines", shown.as_deref().unwrap_or(pack.root()).display())
+        }
     }
 }
 

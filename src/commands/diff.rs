@@ -1,21 +1,28 @@
-//! `meshkit-obs diff EXPECTED ACTUAL`: the compare engine on two files, as `check` uses it
-//! (for scripts, for trying settings before putting them in meshkit-obs.toml, and for the
-//! benchmark against odiff and pixelmatch).
+//! `meshkit-obs diff EXPECTED ACTUAL`: the compare engine on two files, as `check` uses it, with
+//! the pack's `[compare]` settings from `meshkit-obs.toml` and the flags on top (for scripts, for
+//! trying settings before putting them in meshkit-obs.toml, and for the benchmark against odiff
+//! and pixelmatch).
 
 use std::path::Path;
 
-use crate::exit::{Outcome, ToolError};
-use crate::fsutil::write_atomic;
-use crate::visual::compare::{self, CompareError, Settings, Side};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::pack::config::{Config, DashboardFacts};
+use meshkit_obs::pack::{dashboards, layout};
+use meshkit_obs::visual::compare::{self, CompareError, Settings, Side};
+use meshkit_obs::visual::geometry::Rect;
 
-pub fn run(expected: &Path, actual: &Path, diff_out: Option<&Path>, settings: &Settings, json: bool) -> anyhow::Result<Outcome> {
-    if !(0.0..=1.0).contains(&settings.threshold) {
-        return Err(ToolError::InvalidInput(format!(
-            "--threshold {}: out of range; fix: use 0.0 (strict) ..= 1.0 (lax)",
-            settings.threshold
-        ))
-        .into());
-    }
+/// The settings given on the command line; each one given replaces the config's.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub threshold: Option<f64>,
+    pub max_diff_pixels: Option<u64>,
+    pub include_antialiasing: bool,
+    pub ignore: Vec<Rect>,
+}
+
+pub fn run(pack: &Path, expected: &Path, actual: &Path, diff_out: Option<&Path>, flags: &Flags, json: bool) -> anyhow::Result<Outcome> {
+    let settings = &settings(pack, flags)?;
     let read = |path: &Path| std::fs::read(path).map_err(|err| ToolError::InvalidInput(format!("{}: cannot read: {err}", path.display())));
     let (comparison, decoded) =
         compare::compare(&read(expected)?, &read(actual)?, settings).map_err(|CompareError::Decode { which, message }| {
@@ -43,6 +50,12 @@ pub fn run(expected: &Path, actual: &Path, diff_out: Option<&Path>, settings: &S
                 "expected_size": comparison.expected_size,
                 "actual_size": comparison.actual_size,
                 "bbox": comparison.bbox,
+                "settings": {
+                    "threshold": settings.threshold,
+                    "max_diff_pixels": settings.max_diff_pixels,
+                    "detect_antialiasing": settings.detect_antialiasing,
+                    "ignore": settings.ignore,
+                },
             }))?
         );
     } else {
@@ -61,4 +74,30 @@ pub fn run(expected: &Path, actual: &Path, diff_out: Option<&Path>, settings: &S
         println!("{}: {detail}", if comparison.passed() { "match" } else { "differ" });
     }
     Ok(if comparison.passed() { Outcome::Success } else { Outcome::ProblemsFound })
+}
+
+/// The pack's `[compare]` settings (the defaults without a meshkit-obs.toml), then the flags.
+/// The config is checked against the pack's dashboards as `check` checks it, so a file `check`
+/// would refuse is not half-used here.
+fn settings(pack: &Path, flags: &Flags) -> Result<Settings, ToolError> {
+    let mut settings = if pack.join(layout::CONFIG).is_file() {
+        let dashboards = dashboards::discover(pack)?;
+        let facts: Vec<DashboardFacts<'_>> = dashboards.iter().map(DashboardFacts::of).collect();
+        Config::load(pack, None, &facts)?.pack_compare_settings()
+    } else {
+        Settings::default()
+    };
+    if let Some(threshold) = flags.threshold {
+        settings.threshold = threshold;
+    }
+    if let Some(budget) = flags.max_diff_pixels {
+        settings.max_diff_pixels = budget;
+    }
+    if flags.include_antialiasing {
+        settings.detect_antialiasing = false;
+    }
+    if !flags.ignore.is_empty() {
+        settings.ignore = flags.ignore.clone();
+    }
+    Ok(settings)
 }

@@ -5,12 +5,12 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::pack::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
-use crate::pack::rules;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
+use meshkit_obs::pack::rules;
+use meshkit_obs::pack::Pack;
 
-pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
     for (flag, url) in [("--runbook-base-url", runbook_base), ("--grafana-url", grafana_url)] {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ToolError::InvalidInput(format!(
@@ -22,7 +22,7 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
     let runbook_base = format!("{}/", runbook_base.trim_end_matches('/'));
     let grafana_url = grafana_url.trim_end_matches('/');
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let paths = rules::rule_file_paths(&pack.pack)?;
+    let paths = rules::rule_file_paths(pack.root())?;
     // Everything is exported and checked in a scratch folder first: a rejected file leaves
     // the output folder as it was.
     let scratch = tempfile::tempdir().context("creating a scratch folder")?;
@@ -40,7 +40,7 @@ pub async fn run(pack: &PackArgs, runbook_base: &str, grafana_url: &str, out: &P
         exported.push((out.join(name), text));
     }
     for (target, text) in &exported {
-        crate::fsutil::write_atomic(target, text.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
+        meshkit_obs::fsutil::write_atomic(target, text.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         println!("{}", target.display());
     }
     eprintln!("meshkit-obs: exported {} rule file(s) to {} (promtool check rules: SUCCESS)", paths.len(), out.display());

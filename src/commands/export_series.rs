@@ -6,13 +6,13 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::cli::{PackArgs, ScenarioArgs};
-use crate::exit::{Outcome, ToolError};
-use crate::generate::input_series::{self, Filter};
-use crate::pack::promql::{self, Selector};
-use crate::timestamp::{format_utc, parse_utc};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::generate::input_series::{self, Filter};
+use meshkit_obs::pack::promql::{self, Selector};
+use meshkit_obs::pack::Pack;
+use meshkit_obs::timestamp::{format_utc, parse_utc};
 
-use super::{load, progress};
+use meshkit_obs::progress::say as progress;
 
 pub struct Request<'a> {
     pub from: Option<&'a str>,
@@ -21,8 +21,8 @@ pub struct Request<'a> {
     pub out: Option<&'a Path>,
 }
 
-pub fn run(pack: &PackArgs, args: &ScenarioArgs, request: &Request) -> anyhow::Result<Outcome> {
-    let loaded = load(pack, args)?;
+pub fn run(pack: &Pack, scenario: Option<&Path>, request: &Request) -> anyhow::Result<Outcome> {
+    let loaded = pack.scenario(scenario)?;
     let scenario = &loaded.scenario;
     let time = |flag: &str, value: Option<&str>, default: i64| -> Result<i64, ToolError> {
         let Some(text) = value else { return Ok(default) };
@@ -54,7 +54,7 @@ pub fn run(pack: &PackArgs, args: &ScenarioArgs, request: &Request) -> anyhow::R
         }
         selectors.extend(reads.selectors);
     }
-    let families = crate::generate::sim::generate(scenario, &loaded.catalogue)?;
+    let families = meshkit_obs::generate::sim::generate(scenario, pack.catalogue()?)?;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -76,7 +76,7 @@ pub fn run(pack: &PackArgs, args: &ScenarioArgs, request: &Request) -> anyhow::R
     }
     match request.out {
         Some(out) => {
-            crate::fsutil::write_atomic(out, text.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
+            meshkit_obs::fsutil::write_atomic(out, text.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
             progress(&format!("wrote {} series, {} values to {}", written.series, written.values, out.display()));
         }
         None => print!("{text}"),

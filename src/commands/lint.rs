@@ -1,20 +1,20 @@
 //! `meshkit-obs lint`: report findings about the pack's rule files, dashboards and Grafana
 //! provisioning files (exit 1 when there are any, 2 when lint cannot run).
 
-use crate::cli::PackArgs;
-use crate::exit::Outcome;
-use crate::lint::{self, Inputs, RuleId};
+use meshkit_obs::exit::Outcome;
+use meshkit_obs::lint::{self, Inputs, RuleId};
+use meshkit_obs::pack::Pack;
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, list: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, list: bool) -> anyhow::Result<Outcome> {
     if list {
         for rule in RuleId::ALL {
             println!("{:<36} {}", rule.to_string(), rule.description());
         }
         return Ok(Outcome::Success);
     }
-    let root = &pack.pack;
+    let root = pack.root();
     let inputs = Inputs::read(root)?;
     let provisioning_files = lint::provisioning::file_count(root);
     let rule_files = inputs.rule_files.len() + inputs.unreadable_rule_files.len();

@@ -1,16 +1,16 @@
 //! `meshkit-obs release-notes --from <rev> [--to <rev>]`: reads the pack's dashboards and rule
 //! files at both revisions with git, and prints the operator-facing changes as Markdown
-//! (`crate::publish::release_notes`), ready to edit into CHANGELOG.md.
+//! (`meshkit_obs::publish::release_notes`), ready to edit into CHANGELOG.md.
 
-use crate::pack::layout;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
-use crate::exit::{Outcome, ToolError};
-use crate::pack::dashboards::DashboardFile;
-use crate::pack::git::Repo;
-use crate::pack::rules::{self, RULES_SUFFIX};
-use crate::publish::release_notes::{self, Snapshot};
+use meshkit_obs::diagnostic::Diagnostic;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::dashboards::DashboardFile;
+use meshkit_obs::pack::git::Repo;
+use meshkit_obs::pack::layout;
+use meshkit_obs::pack::rules::{self, RULES_SUFFIX};
+use meshkit_obs::publish::release_notes::{self, Snapshot};
 
 pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome> {
     let repo = Repo::open(pack)?;

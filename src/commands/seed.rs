@@ -1,18 +1,17 @@
 //! `meshkit-obs seed`: build (or reuse) the cached TSDB for a scenario and print its summary.
 
-use crate::cli::{PackArgs, ScenarioArgs};
-use crate::exit::{Outcome, ToolError};
-use crate::generate::seed::seed;
-use crate::stack::process::shutdown_signal;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::generate::seed::seed;
+use meshkit_obs::pack::Pack;
+use meshkit_obs::stack::process::shutdown_signal;
+use std::path::Path;
 
-use super::{load, progress};
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, args: &ScenarioArgs, json: bool) -> anyhow::Result<Outcome> {
-    let loaded = load(pack, args)?;
-    let cache_dir = pack.cache_dir();
-    let request = loaded.seed_request(pack, &cache_dir);
+pub async fn run(pack: &Pack, scenario: Option<&Path>, json: bool) -> anyhow::Result<Outcome> {
+    let input = pack.scenario(scenario)?;
     let summary = tokio::select! {
-        summary = seed(&request, &progress) => summary?,
+        summary = seed(pack, &input, &progress) => summary?,
         signal = shutdown_signal() => return Err(ToolError::Interrupted(signal).into()),
     };
     if json {

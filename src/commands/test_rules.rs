@@ -1,33 +1,34 @@
 //! `meshkit-obs test-rules`: promtool unit tests of the alert and recording rules — the
 //! scenario-generated test plus the hand-written ones, or just the files named.
 
+use std::path::Path;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::alerting::rule_tests;
-use crate::cli::{PackArgs, ScenarioArgs};
-use crate::exit::{Outcome, ToolError};
-use crate::pack::rules;
-use crate::stack::process::shutdown_signal;
-use crate::timestamp::format_utc;
+use meshkit_obs::alerting::rule_tests;
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::rules;
+use meshkit_obs::pack::Pack;
+use meshkit_obs::stack::process::shutdown_signal;
+use meshkit_obs::timestamp::format_utc;
 
-use super::{load, progress};
+use meshkit_obs::progress::say as progress;
 
-pub async fn run(pack: &PackArgs, args: &ScenarioArgs, files: &[PathBuf], observe: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, scenario: Option<&Path>, files: &[PathBuf], observe: bool) -> anyhow::Result<Outcome> {
     let work = tempfile::Builder::new().prefix("meshkit-obs-rule-tests-").tempdir().context("creating a working directory")?;
     if observe {
-        return observe_firings(pack, args, work.path()).await;
+        return observe_firings(pack, scenario, work.path()).await;
     }
     let mut to_run = files.to_vec();
     if files.is_empty() {
-        let loaded = load(pack, args)?;
+        let loaded = pack.scenario(scenario)?;
         progress(&format!("simulating {} for promtool input series", loaded.scenario.name));
-        let families = crate::generate::sim::generate(&loaded.scenario, &loaded.catalogue)?;
-        let selectors = rules::selectors(&loaded.rule_files)?;
+        let families = meshkit_obs::generate::sim::generate(&loaded.scenario, pack.catalogue()?)?;
+        let selectors = rules::selectors(pack.rule_files()?)?;
         let out = pack.cache_dir().join("rule-tests").join(format!("{}.test.yaml", loaded.scenario.name));
         std::fs::create_dir_all(out.parent().expect("has a parent")).with_context(|| format!("creating {}", out.display()))?;
-        let generated = rule_tests::generate(&loaded.scenario, &families, &loaded.rule_files, &selectors, &out)?;
+        let generated = rule_tests::generate(&loaded.scenario, &families, pack.rule_files()?, &selectors, &out)?;
         progress(&format!(
             "generated {}: {} input series, {} expected alerts, {} healthy stretches",
             out.display(),
@@ -39,7 +40,7 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, files: &[PathBuf], observ
             progress(&format!("  healthy {} .. {}", format_utc(*from), format_utc(*to)));
         }
         to_run.push(out);
-        to_run.extend(rule_tests::hand_written(&pack.pack));
+        to_run.extend(rule_tests::hand_written(pack.root()));
     }
     for file in &to_run {
         if !file.is_file() {
@@ -67,14 +68,14 @@ pub async fn run(pack: &PackArgs, args: &ScenarioArgs, files: &[PathBuf], observ
 /// Runs every alert at every evaluation of the scenario and prints what fired, per incident,
 /// as `expect_alerts` entries to review and paste into the scenario — and, as problems, what
 /// fired outside every incident and its settle time.
-async fn observe_firings(pack: &PackArgs, args: &ScenarioArgs, work: &std::path::Path) -> anyhow::Result<Outcome> {
-    let loaded = load(pack, args)?;
+async fn observe_firings(pack: &Pack, scenario: Option<&Path>, work: &std::path::Path) -> anyhow::Result<Outcome> {
+    let loaded = pack.scenario(scenario)?;
     let scenario = &loaded.scenario;
     progress(&format!("simulating {} and evaluating every alert at every step (this takes a while)", scenario.name));
-    let families = crate::generate::sim::generate(scenario, &loaded.catalogue)?;
-    let selectors = rules::selectors(&loaded.rule_files)?;
+    let families = meshkit_obs::generate::sim::generate(scenario, pack.catalogue()?)?;
+    let selectors = rules::selectors(pack.rule_files()?)?;
     let probe = work.join("observe.test.yaml");
-    rule_tests::generate_observer(scenario, &families, &loaded.rule_files, &selectors, &probe)?;
+    rule_tests::generate_observer(scenario, &families, pack.rule_files()?, &selectors, &probe)?;
     drop(families);
     let results = tokio::select! {
         results = rule_tests::run(std::slice::from_ref(&probe), work) => results?,
@@ -82,7 +83,7 @@ async fn observe_firings(pack: &PackArgs, args: &ScenarioArgs, work: &std::path:
     };
     let firings = rule_tests::first_firings(&results[0].output);
     let static_labels: std::collections::BTreeMap<&str, &std::collections::BTreeMap<String, rules::Located>> =
-        loaded.rule_files.iter().flat_map(|f| f.rules()).map(|r| (r.name.value.as_str(), &r.labels)).collect();
+        pack.rule_files()?.iter().flat_map(|f| f.rules()).map(|r| (r.name.value.as_str(), &r.labels)).collect();
     let mut outside = Vec::new();
     for (index, incident) in scenario.incidents.iter().enumerate() {
         let mine: Vec<&rule_tests::Firing> =

@@ -1,95 +1,62 @@
-//! `meshkit-obs update-baselines`: render, then approve what was rendered as the new baselines.
+//! `meshkit-obs update-baselines`: approve rendered images as the new baselines, either by
+//! rendering now or, with `--from-report DIR`, the actual images of a `check` report exactly as a
+//! reviewer saw them, without rendering again (`visual::approve` does the approving).
 //!
-//! Only files whose pixels changed are rewritten (each atomically), nothing outside the
-//! --dashboard/--panel filter is touched, a panel the page reported a problem for is never
-//! approved, and --prune removes baselines no panel uses any more.
+//! What is written follows `verdict::approval`, the policy `check`'s statuses come from: a
+//! capture that passes is not rewritten, a panel the page reported a problem for is never
+//! approved. Each file is replaced atomically, nothing outside the --dashboard/--panel filter is
+//! touched, and --prune removes baselines no panel uses any more. From a report, nothing at all is
+//! written when any selected baseline is no longer the one the report compared against.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use crate::cli::PackArgs;
-use crate::exit::{Outcome, ToolError};
-use crate::visual::baselines::{Store, EMBEDDED};
-use crate::visual::capture::{self, Request, Shot};
-use crate::visual::compare::{self, Verdict};
+use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::Pack;
+use meshkit_obs::visual::approve::{self, Changes, FromReport};
+use meshkit_obs::visual::baselines::{Store, EMBEDDED};
+use meshkit_obs::visual::capture::{self, Request};
+use meshkit_obs::visual::report;
 
-use super::progress;
+use meshkit_obs::progress::say as progress;
 
-/// What happened to each baseline, for the closing summary.
-#[derive(Default)]
-struct Changes {
-    added: Vec<String>,
-    changed: Vec<String>,
-    renamed: Vec<String>,
-    removed: Vec<String>,
-    unchanged: usize,
-    refused: Vec<String>,
-    /// Baselines no capture uses, kept because --prune was not given.
-    orphans: Vec<String>,
-}
-
-pub async fn run(pack: &PackArgs, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
+pub async fn run(pack: &Pack, request: &Request, panels: &[String], prune: bool) -> anyhow::Result<Outcome> {
     if prune && !panels.is_empty() {
         return Err(ToolError::InvalidInput("--prune removes baselines of panels that no longer exist, so it cannot be narrowed to --panel; fix: run it with --dashboard only, or without --prune".into()).into());
     }
     let plan = capture::plan(pack, request)?;
     check_panel_filter(&plan, panels)?;
-    let store = Store::new(&pack.pack, EMBEDDED);
+    let store = Store::new(pack.root(), EMBEDDED);
     store.remove_stale_temporaries(&plan.uids());
     let (rendered, _) = capture::render_all(pack, &plan, request).await?;
-
-    let mut changes = Changes::default();
-    for view in &rendered {
-        for shot in capture::shots(&plan, view) {
-            let path = store.path(shot.uid, shot.view, shot.panel);
-            let existing = store.find(&path, shot.panel);
-            if !panels.is_empty() && !panels.contains(&shot.selector()) {
-                continue;
-            }
-            approve(&store, &shot, &path, existing, &mut changes)?;
-        }
-    }
-    for orphan in plan.orphans(&store) {
-        if prune {
-            store.remove(&orphan)?;
-            changes.removed.push(store.display(&orphan));
-        } else {
-            changes.orphans.push(store.display(&orphan));
-        }
-    }
+    let changes = approve::rendered(&plan, &store, &rendered, panels, prune)?;
     print_summary(&changes, prune);
     Ok(if changes.refused.is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
 }
 
-/// Writes one shot as its baseline unless its pixels already are the baseline.
-fn approve(store: &Store, shot: &Shot<'_>, path: &PathBuf, existing: Option<PathBuf>, changes: &mut Changes) -> anyhow::Result<()> {
-    let shown = store.display(path);
-    let (Some(png), None) = (shot.png, &shot.problem) else {
-        changes.refused.push(format!("{shown}: {}", shot.problem.as_deref().unwrap_or("no image")));
-        return Ok(());
-    };
-    match existing {
-        None => {
-            store.write(path, png)?;
-            changes.added.push(shown);
+/// `--from-report DIR`: approves the actual images of the report's failing captures; when any
+/// selected baseline changed since the report was made, writes nothing and names them (exit 1).
+pub fn from_report(pack: &Pack, request: &Request, panels: &[String], dir: &Path) -> anyhow::Result<Outcome> {
+    let report = report::read(dir)?;
+    let plan = capture::plan(pack, request)?;
+    check_panel_filter(&plan, panels)?;
+    let store = Store::new(pack.root(), EMBEDDED);
+    store.remove_stale_temporaries(&plan.uids());
+    match approve::from_report(&plan, &store, &report, dir, &request.dashboards, panels)? {
+        FromReport::Approved(changes) => {
+            print_summary(&changes, false);
+            Ok(if changes.refused.is_empty() { Outcome::Success } else { Outcome::ProblemsFound })
         }
-        Some(old) => {
-            let bytes = std::fs::read(&old)?;
-            // A baseline that no longer decodes is replaced like any changed one.
-            let same = compare::compare(&bytes, png, &compare::Settings::default())
-                .is_ok_and(|(c, _)| matches!(c.verdict, Verdict::IdenticalBytes | Verdict::IdenticalPixels));
-            if old != *path {
-                store.write(path, png)?;
-                store.remove(&old)?;
-                changes.renamed.push(format!("{} -> {shown}", store.display(&old)));
-            } else if same {
-                changes.unchanged += 1;
-            } else {
-                store.write(path, png)?;
-                changes.changed.push(shown);
+        FromReport::Stale(stale) => {
+            for line in &stale {
+                println!("  refused  {line}");
             }
+            progress(&format!(
+                "nothing written: {} of the report's baselines no longer match what it compared; fix: run `check` again and review its new report",
+                stale.len()
+            ));
+            Ok(Outcome::ProblemsFound)
         }
     }
-    Ok(())
 }
 
 fn check_panel_filter(plan: &capture::Plan, panels: &[String]) -> Result<(), ToolError> {

@@ -4,7 +4,6 @@
 //! A cache entry is built in a temporary sibling directory and renamed into place only when
 //! complete, with `summary.json` written last, so a crash or Ctrl-C never leaves a half entry.
 
-use crate::pack::layout;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -15,8 +14,9 @@ use tokio::process::Command;
 
 use crate::generate::openmetrics;
 use crate::generate::sim;
-use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::scenario::Scenario;
+use crate::pack::{Pack, ScenarioInput};
 use crate::stack::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
 
@@ -45,23 +45,14 @@ pub struct SeedSummary {
     pub rules_seconds: f64,
 }
 
-/// Where seeded data lives and what decides it.
-pub struct SeedRequest<'a> {
-    pub pack_root: &'a Path,
-    pub cache_dir: &'a Path,
-    pub scenario: &'a Scenario,
-    pub scenario_bytes: &'a [u8],
-    pub catalogue: &'a Catalogue,
-    /// The pack's recording rules as one rule file (empty: none), see `rules::recording_rules_file`.
-    pub recording_rules: &'a [u8],
-    pub now_unix: i64,
-}
-
 /// Returns the cached TSDB for the request, building it when missing.
-pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow::Result<SeedSummary> {
+pub async fn seed(pack: &Pack, input: &ScenarioInput, progress: &dyn Fn(&str)) -> anyhow::Result<SeedSummary> {
     let promtool = locate(PROMTOOL)?;
+    let recording_rules = pack.recording_rules()?;
+    let request = Request { pack, input, scenario: &input.scenario, recording_rules: &recording_rules };
+    let request = &request;
     let key = cache_key(request)?;
-    let entries = request.cache_dir.join("seed");
+    let entries = pack.cache_dir().join("seed");
     let entry = entries.join(&key);
     if let Some(mut summary) = read_summary(&entry) {
         summary.cache_hit = true;
@@ -75,7 +66,7 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
 
     progress(&format!("generating {} ({})", request.scenario.name, request.scenario.describe()));
     let started = Instant::now();
-    let families = sim::generate(request.scenario, request.catalogue)?;
+    let families = sim::generate(request.scenario, request.pack.catalogue()?)?;
     // One input per 2-hour block (promtool's block size, aligned to multiples of 2 h).
     let first_block = request.scenario.start.div_euclid(BLOCK_SECS) * BLOCK_SECS;
     // A window ending on a block boundary puts its last sample in the previous range's file.
@@ -87,7 +78,7 @@ pub async fn seed(request: &SeedRequest<'_>, progress: &dyn Fn(&str)) -> anyhow:
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             writers.push(std::io::BufWriter::with_capacity(1 << 20, file));
         }
-        let totals = openmetrics::write_split(&families, request.now_unix, &range_starts, &mut writers)?;
+        let totals = openmetrics::write_split(&families, request.input.now_unix, &range_starts, &mut writers)?;
         for writer in &mut writers {
             std::io::Write::flush(writer).context("writing the OpenMetrics files")?;
         }
@@ -199,7 +190,7 @@ fn move_blocks(from: &Path, data: &Path) -> anyhow::Result<usize> {
 /// Prometheus over the raw blocks in `data`, and moves the resulting blocks into `data`.
 /// Rules must read raw series only: a rule reading another recorded series would see nothing.
 async fn backfill_rules(
-    request: &SeedRequest<'_>,
+    request: &Request<'_>,
     groups: Vec<serde_json::Value>,
     promtool: &Path,
     staging: &Path,
@@ -270,16 +261,24 @@ fn split_rule_groups(mut groups: Vec<serde_json::Value>, parts: usize) -> Vec<Ve
         .collect()
 }
 
+/// What one seed reads: the pack, the scenario and the recording rules.
+struct Request<'a> {
+    pack: &'a Pack,
+    input: &'a ScenarioInput,
+    scenario: &'a Scenario,
+    recording_rules: &'a [u8],
+}
+
 /// The content hash of everything that decides the seeded TSDB.
-fn cache_key(request: &SeedRequest<'_>) -> anyhow::Result<String> {
-    let catalogue_path = request.pack_root.join(layout::CATALOGUE);
+fn cache_key(request: &Request<'_>) -> anyhow::Result<String> {
+    let catalogue_path = request.pack.path(layout::CATALOGUE);
     let catalogue_bytes = std::fs::read(&catalogue_path).with_context(|| format!("reading {}", catalogue_path.display()))?;
     let mut hasher = Sha256::new();
     for part in [
         b"meshkit-obs seed v1".as_slice(),
         env!("CARGO_PKG_VERSION").as_bytes(),
         env!("MESHKIT_SIM_FINGERPRINT").as_bytes(),
-        request.scenario_bytes,
+        &request.input.bytes,
         &catalogue_bytes,
         request.recording_rules,
         promtool_version().as_bytes(),

@@ -7,7 +7,6 @@
 //! export is linted as its model, located in the file), but unlike `check` (which stops at the
 //! first broken dashboard), lint reports everything it can.
 
-use crate::pack::layout;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -16,6 +15,7 @@ use super::queries::{self, Context as QueryContext, Problem};
 use super::{template, Context, Finding, RuleId};
 use crate::pack::dashboards::panels::{panels, PanelView};
 use crate::pack::dashboards::DashboardFile;
+use crate::pack::layout;
 use crate::pack::links;
 
 /// The tag every pack dashboard carries (dashboard links list dashboards by it).

@@ -3,13 +3,13 @@
 //! dashboards' `datasource` variable resolves to a provisioned data source whose uid and URL
 //! come from the deployment's environment.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{template, Finding, RuleId};
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::pack::dashboards::DashboardFile;
+use crate::pack::layout;
 use crate::pack::provisioning::{self, Provisioning};
 
 /// The provisioning YAML files of the pack (what the summary counts).

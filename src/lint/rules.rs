@@ -2,7 +2,6 @@
 //! conventions (monitoring-mixins), runbook and dashboard links, and that every series a rule
 //! reads exists in the metrics catalogue.
 
-use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -10,6 +9,7 @@ use super::series::{Origin, Series};
 use super::{Context, Finding, RuleId};
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::pack::catalogue::Catalogue;
+use crate::pack::layout;
 use crate::pack::links;
 use crate::pack::rules::{Rule, RuleFile, RuleKind};
 

@@ -3,7 +3,6 @@
 //! raises its integer `version` (`dashboard-version-bump`), so a deployed Grafana can tell which
 //! copy it runs.
 
-use crate::pack::layout;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -12,6 +11,7 @@ use serde_json::Value;
 use super::{Finding, RuleId};
 use crate::pack::dashboards::DashboardFile;
 use crate::pack::git::Repo;
+use crate::pack::layout;
 
 /// The tag prefix naming the pack version (`meshkit-pack:v0.1.0`).
 pub const PACK_TAG_PREFIX: &str = "meshkit-pack:v";

@@ -4,7 +4,6 @@
 //! The file is optional; without it every dashboard is rendered once with its own variable
 //! defaults and compared strictly. Every error names the file, the line and column, and the fix.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -14,6 +13,8 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::exit::ToolError;
+use crate::pack::dashboards::Dashboard;
+use crate::pack::layout;
 use crate::visual::compare;
 use crate::visual::geometry::Rect;
 
@@ -52,6 +53,21 @@ struct RawCompare {
     detect_antialiasing: Option<bool>,
     #[serde(default)]
     ignore: Vec<Spanned<Rect>>,
+}
+
+impl RawCompare {
+    /// Overrides what this level sets (ignore regions are placed by the caller).
+    fn apply(&self, settings: &mut compare::Settings) {
+        if let Some(threshold) = &self.threshold {
+            settings.threshold = *threshold.get_ref();
+        }
+        if let Some(budget) = self.max_diff_pixels {
+            settings.max_diff_pixels = budget;
+        }
+        if let Some(aa) = self.detect_antialiasing {
+            settings.detect_antialiasing = aa;
+        }
+    }
 }
 
 type RawView = BTreeMap<Spanned<String>, Spanned<VariableValue>>;
@@ -135,6 +151,16 @@ pub struct DashboardFacts<'a> {
     pub variables: Vec<String>,
 }
 
+impl<'a> DashboardFacts<'a> {
+    pub fn of(dashboard: &'a Dashboard) -> DashboardFacts<'a> {
+        DashboardFacts {
+            uid: &dashboard.uid,
+            panel_ids: dashboard.panels.iter().map(|p| p.id).collect(),
+            variables: dashboard.variables.clone(),
+        }
+    }
+}
+
 impl Config {
     /// Reads `<pack>/meshkit-obs.toml` if it exists (or `explicit`, which must exist), and checks
     /// it against the dashboards.
@@ -210,18 +236,19 @@ impl Config {
         let panel_level = panel.and_then(|id| self.panel(uid, id));
         let mut settings = compare::Settings::default();
         for level in [Some(&self.compare), dashboard, panel_level].into_iter().flatten() {
-            if let Some(threshold) = &level.threshold {
-                settings.threshold = *threshold.get_ref();
-            }
-            if let Some(budget) = level.max_diff_pixels {
-                settings.max_diff_pixels = budget;
-            }
-            if let Some(aa) = level.detect_antialiasing {
-                settings.detect_antialiasing = aa;
-            }
+            level.apply(&mut settings);
         }
         let ignore_levels = if panel.is_some() { vec![panel_level] } else { vec![Some(&self.compare), dashboard] };
         settings.ignore = ignore_levels.into_iter().flatten().flat_map(|level| level.ignore.iter().map(|r| *r.get_ref())).collect();
+        settings
+    }
+
+    /// The pack's own `[compare]` settings, ignore regions included, for two images that belong
+    /// to no particular dashboard or panel (`diff`).
+    pub fn pack_compare_settings(&self) -> compare::Settings {
+        let mut settings = compare::Settings::default();
+        self.compare.apply(&mut settings);
+        settings.ignore = self.compare.ignore.iter().map(|r| *r.get_ref()).collect();
         settings
     }
 
@@ -414,6 +441,9 @@ ignore = [{ x = 1, y = 2, width = 3, height = 4 }]
         let whole = config.compare_settings("meshkit-gossip", None);
         assert_eq!(whole.ignore, [Rect { x: 0, y: 0, width: 5, height: 5 }]);
         assert_eq!(config.panel_ignores("meshkit-gossip", 12), [Rect { x: 1, y: 2, width: 3, height: 4 }]);
+        let pack = config.pack_compare_settings();
+        assert_eq!((pack.threshold, pack.max_diff_pixels, pack.detect_antialiasing), (0.2, 0, true), "the pack level alone");
+        assert_eq!(pack.ignore, [Rect { x: 0, y: 0, width: 5, height: 5 }]);
         let views = config.views("meshkit-gossip");
         assert_eq!(views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["all", "one"]);
         assert_eq!(views[1].variables["namespace"].values(), ["payments", "orders"]);

@@ -22,6 +22,16 @@ use std::sync::OnceLock;
 use crate::exit::ToolError;
 use catalogue::Catalogue;
 use rules::RuleFile;
+use scenario::Scenario;
+
+/// A scenario as read from its file: the model, plus the bytes and the "now" it was validated
+/// against, which key the seed cache and guard the generated timestamps.
+#[derive(Debug)]
+pub struct ScenarioInput {
+    pub scenario: Scenario,
+    pub bytes: Vec<u8>,
+    pub now_unix: i64,
+}
 
 /// A pack on disk. Cheap to open; the catalogue and the rule files are read on first use and
 /// kept, so every stage of one command sees the same content.
@@ -64,11 +74,6 @@ impl Pack {
         &self.cache_dir
     }
 
-    /// The approved screenshots of one render backend.
-    pub fn baselines_dir(&self, backend: &str) -> PathBuf {
-        self.path(layout::BASELINES).join(backend)
-    }
-
     /// `path` relative to the pack's root when it lies inside it, for messages and reports.
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
@@ -81,6 +86,25 @@ impl Pack {
         }
         let loaded = Catalogue::load(&self.path(layout::CATALOGUE))?;
         Ok(self.catalogue.get_or_init(|| loaded))
+    }
+
+    /// The scenario at `path`, or the pack's reference scenario; validated against the current
+    /// time (scenarios may not end in the future).
+    pub fn scenario(&self, path: Option<&Path>) -> Result<ScenarioInput, ToolError> {
+        let now_unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let path = path.map_or_else(|| self.path(layout::DEFAULT_SCENARIO), Path::to_path_buf);
+        let bytes = std::fs::read(&path).map_err(|err| {
+            ToolError::InvalidInput(format!("{}: cannot read scenario: {err}; pass an existing file with --scenario", path.display()))
+        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ToolError::InvalidInput(format!("{}: not UTF-8 text; fix: save the scenario as UTF-8", path.display())))?;
+        let scenario = scenario::parse(&path, text, now_unix)?;
+        Ok(ScenarioInput { scenario, bytes, now_unix })
+    }
+
+    /// The pack's recording rules as one rule file (empty: none), what the seed backfills.
+    pub fn recording_rules(&self) -> Result<Vec<u8>, ToolError> {
+        Ok(rules::recording_rules_file(self.rule_files()?))
     }
 
     /// Every rule file under `alerts/`, read on first use.

@@ -7,13 +7,13 @@
 //! [`DASHBOARDS_DIR_VAR`] to the pack's `dashboards/` folder (Grafana's deployment sets it to
 //! wherever that folder is mounted); any other variable comes from the tool's environment.
 
-use crate::pack::layout;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Location, Position};
+use crate::pack::layout;
 use crate::pack::rules::Located;
 
 /// The environment variable provider paths start from: the folder holding the pack's dashboards.
@@ -258,7 +258,7 @@ pub fn expand_env(raw: &str, pack_root: &Path) -> Result<String, String> {
             return Err(format!("`{raw}`: `$` without a variable name (write `$$` for a literal `$`)"));
         }
         if name == DASHBOARDS_DIR_VAR {
-            out.push_str(&pack_root.join("dashboards").to_string_lossy());
+            out.push_str(&pack_root.join(layout::DASHBOARDS).to_string_lossy());
         } else {
             let value = std::env::var(name).map_err(|_| format!("`{raw}` uses ${name}, which is not set in this environment"))?;
             out.push_str(&value);

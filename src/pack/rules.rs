@@ -5,7 +5,6 @@
 //! the tool itself needs — names, expressions, `for`, labels, annotations — and where each
 //! one sits in its file, so lint findings and test errors can point at a line.
 
-use crate::pack::layout;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +13,7 @@ use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::exit::ToolError;
+use crate::pack::layout;
 use crate::timestamp::parse_duration_secs;
 
 /// Rule files end with this; other YAML under `alerts/` (tests, Alertmanager) is not rules.

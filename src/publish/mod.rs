@@ -1,5 +1,6 @@
-//! What the pack publishes for people: dashboard guides and the docs index, and release notes
-//! between two revisions.
+//! What the pack publishes for people: dashboard guides, the docs index and the metrics reference
+//! (`docs`), and release notes between two revisions.
 
+pub mod docs;
 pub mod guides;
 pub mod release_notes;

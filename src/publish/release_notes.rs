@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::pack::dashboards::panels::{panels, PanelView};
 use crate::pack::git::Change;
+use crate::pack::layout;
 use crate::pack::rules::{RuleFile, RuleKind};
 
 /// The pack at one revision, as far as release notes look.
@@ -356,7 +357,7 @@ fn baseline_changes(changes: &[Change]) -> Vec<String> {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
         let parts: Vec<&str> = folder.split('/').collect();
         let group = match parts.as_slice() {
-            ["baselines", _backend, uid, view] => format!("`{uid}` / `{view}`"),
+            [baselines, _backend, uid, view] if *baselines == layout::BASELINES => format!("`{uid}` / `{view}`"),
             _ => format!("`{folder}`"),
         };
         let name = file.map_or_else(|| name.to_string(), |from| format!("{from} → {name}"));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::fsutil::{sorted_files, write_atomic};
 use crate::pack::dashboards::{slug, Panel};
+use crate::pack::layout;
 
 /// The render backend whose baselines this run uses (a real Grafana backend gets its own).
 pub const EMBEDDED: &str = "embedded";
@@ -21,7 +22,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(pack: &Path, backend: &str) -> Store {
-        Store { pack: pack.to_path_buf(), root: pack.join("baselines").join(backend) }
+        Store { pack: pack.to_path_buf(), root: pack.join(layout::BASELINES).join(backend) }
     }
 
     /// Where the baseline of a capture lives (`panel` None: the whole dashboard).

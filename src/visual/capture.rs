@@ -3,25 +3,20 @@
 //! view in a few tabs with a progress bar, and stop everything again, also on Ctrl-C or when a
 //! child dies.
 
-use crate::pack::layout;
 use std::collections::{BTreeSet, VecDeque};
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context as _;
 
-use crate::cli::{PackArgs, ScenarioArgs};
-use crate::commands::{load, progress};
 use crate::exit::ToolError;
-use crate::generate::seed::seed;
 use crate::pack::config::{Config, DashboardFacts};
 use crate::pack::dashboards::{self, Dashboard, Panel};
-use crate::stack::browser::{self, Chromium};
-use crate::stack::process::shutdown_signal;
-use crate::stack::prometheus::Prometheus;
-use crate::stack::web;
+use crate::pack::{layout, Pack};
+use crate::progress;
+use crate::stack::browser;
+use crate::stack::{ChromiumSpec, Stack, StackSpec, ViewerSpec};
 use crate::visual::baselines::Store;
 use crate::visual::render::{self, PanelShot, Rendered, Target};
 
@@ -96,19 +91,16 @@ impl Plan {
 }
 
 /// Reads and validates the dashboards and the config, and lists the views to render.
-pub fn plan(pack: &PackArgs, request: &Request) -> Result<Plan, ToolError> {
-    let all = dashboards::discover(&pack.pack)?;
+pub fn plan(pack: &Pack, request: &Request) -> Result<Plan, ToolError> {
+    let all = dashboards::discover(pack.root())?;
     if all.is_empty() {
         return Err(ToolError::InvalidInput(format!(
             "{}: the dashboard providers deliver no dashboards (*.json) to render; fix: add dashboards under their paths or pass --pack",
-            pack.pack.join(layout::PROVIDERS).display()
+            pack.path(layout::PROVIDERS).display()
         )));
     }
-    let facts: Vec<DashboardFacts<'_>> = all
-        .iter()
-        .map(|d| DashboardFacts { uid: &d.uid, panel_ids: d.panels.iter().map(|p| p.id).collect(), variables: d.variables.clone() })
-        .collect();
-    let config = Config::load(&pack.pack, request.config.as_deref(), &facts)?;
+    let facts: Vec<DashboardFacts<'_>> = all.iter().map(DashboardFacts::of).collect();
+    let config = Config::load(pack.root(), request.config.as_deref(), &facts)?;
     for uid in &request.dashboards {
         if !all.iter().any(|d| &d.uid == uid) {
             let known: Vec<&str> = all.iter().map(|d| d.uid.as_str()).collect();
@@ -139,73 +131,41 @@ pub struct StageTimes {
 }
 
 /// Seeds, starts the stack and renders every target of `plan`, in plan order.
-pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyhow::Result<(Vec<Rendered>, StageTimes)> {
-    let say = |message: &str| {
-        if !request.quiet {
-            progress(message);
-        }
-    };
-    let chromium_binary = browser::locate(request.chromium.as_deref())?;
-    let viewer_dir = request.viewer.clone().unwrap_or_else(|| pack.pack.join("viewer").join("dist"));
-    if !viewer_dir.join("index.html").is_file() {
+pub async fn render_all(pack: &Pack, plan: &Plan, request: &Request) -> anyhow::Result<(Vec<Rendered>, StageTimes)> {
+    let say = progress::reporter(request.quiet);
+    let binary = browser::locate(request.chromium.as_deref())?;
+    let dist = request.viewer.clone().unwrap_or_else(|| pack.path(layout::VIEWER_DIST));
+    if !dist.join("index.html").is_file() {
         return Err(ToolError::MissingTool {
-            what: format!("the built viewer ({}/index.html)", viewer_dir.display()),
+            what: format!("the built viewer ({}/index.html)", dist.display()),
             hint: "build it with ./dev setup (npm ci && npm run build in viewer/)".into(),
         }
         .into());
     }
-    let loaded = load(pack, &ScenarioArgs { scenario: None })?;
-    let cache_dir = pack.cache_dir();
-    let mut times = StageTimes::default();
-    let started = Instant::now();
-    let seed_request = loaded.seed_request(pack, &cache_dir);
-    let summary = tokio::select! {
-        summary = seed(&seed_request, &say) => summary?,
-        signal = shutdown_signal() => return Err(ToolError::Interrupted(signal).into()),
+    let scenario = pack.scenario(None)?;
+    let dashboard_dirs: BTreeSet<PathBuf> = plan.dashboards.iter().filter_map(|d| d.file.parent().map(Path::to_path_buf)).collect();
+    let spec = StackSpec {
+        scenario: &scenario,
+        viewer: Some(ViewerSpec { dist, dashboard_dirs: dashboard_dirs.into_iter().collect() }),
+        chromium: Some(ChromiumSpec { binary, window: (plan.config.render.width, plan.config.render.height) }),
     };
-    times.seed = started.elapsed().as_secs_f64();
-
-    let started = Instant::now();
-    say("starting prometheus, the viewer server and chromium");
-    let (mut prometheus, listener, mut chromium) = tokio::select! {
-        stack = async {
-            let prometheus = Prometheus::start(&summary.data_dir).await?;
-            let listener = web::bind().await?;
-            let chromium = Chromium::launch(&chromium_binary, (plan.config.render.width, plan.config.render.height)).await?;
-            anyhow::Ok((prometheus, listener, chromium))
-        } => stack?,
-        signal = shutdown_signal() => return Err(ToolError::Interrupted(signal).into()),
-    };
-    let viewer_url = format!("http://{}/", listener.local_addr()?);
-    let (stop_web, web_stopped) = tokio::sync::oneshot::channel::<()>();
-    let site = web::Site {
-        viewer_dir,
-        dashboard_dirs: plan
-            .dashboards
-            .iter()
-            .filter_map(|d| d.file.parent().map(Path::to_path_buf))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-        prometheus: prometheus.url.clone(),
-    };
-    let mut web_task = tokio::spawn(web::serve(listener, site, async move {
-        let _ = web_stopped.await;
-    }));
-    times.stack_start = started.elapsed().as_secs_f64();
+    let mut stack = Stack::start(pack, spec, &say).await?;
+    let mut times = StageTimes { seed: stack.times.seed, stack_start: stack.times.start, render: 0.0 };
 
     let started = Instant::now();
     let settings = &plan.config.render;
     let pages = settings.pages.min(plan.targets.len()).max(1);
-    let window = (summary.window_start.as_str(), summary.window_end.as_str());
-    let bar = progress_bar(plan.targets.len(), request.quiet);
+    let window = (stack.seed.window_start.clone(), stack.seed.window_end.clone());
+    let viewer_url = stack.viewer_url().expect("the spec asks for the viewer").to_string();
+    let bar = progress::bar("rendering", plan.targets.len(), request.quiet);
     say(&format!(
         "rendering {} view(s) of {} dashboard(s) in {pages} tab(s) at {}px",
         plan.targets.len(),
         plan.dashboards.len(),
         settings.width
     ));
-    let (browser, mut watch) = chromium.split();
+    let (tabs, mut failures) = stack.split();
+    let browser = tabs.expect("the spec asks for chromium");
     let rendered = async {
         let mut tabs = Vec::new();
         for _ in 0..pages {
@@ -216,6 +176,7 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
             let queue = Arc::clone(&queue);
             let bar = bar.clone();
             let viewer_url = viewer_url.clone();
+            let window = (window.0.as_str(), window.1.as_str());
             async move {
                 let mut done = Vec::new();
                 loop {
@@ -236,33 +197,12 @@ pub async fn render_all(pack: &PackArgs, plan: &Plan, request: &Request) -> anyh
     };
     let outcome = tokio::select! {
         rendered = rendered => rendered,
-        error = watch.exited() => Err(error),
-        error = prometheus.exited() => Err(error),
-        served = &mut web_task => Err(served.map_err(anyhow::Error::from).and_then(|r| r).err().unwrap_or_else(|| anyhow::anyhow!("the viewer server stopped"))),
-        signal = shutdown_signal() => Err(ToolError::Interrupted(signal).into()),
+        ended = failures.next() => Err(ended.into_error()),
     };
     bar.finish_and_clear();
     times.render = started.elapsed().as_secs_f64();
-    let _ = stop_web.send(());
-    let shutdown = async {
-        chromium.close().await;
-        prometheus.stop().await;
-    };
-    // Stopping must not hang the tool either: the children die with it anyway.
-    let _ = tokio::time::timeout(Duration::from_secs(10), shutdown).await;
+    stack.stop().await;
     outcome.context("rendering the dashboards").map(|rendered| (rendered, times))
-}
-
-fn progress_bar(total: usize, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} rendering [{bar:30}] {pos}/{len} {elapsed} {wide_msg}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
 }
 
 /// One image of a rendered view, to compare or approve: the whole dashboard (`panel` None) or

@@ -1,9 +1,12 @@
 //! Visual checks: what to render (`capture`), one view in one tab (`render`), the image
-//! compare, approved baselines, and the run report.
+//! compare, the verdict on a capture that `check` and `update-baselines` share, approving images
+//! as baselines, approved baselines, and the run report.
 
+pub mod approve;
 pub mod baselines;
 pub mod capture;
 pub mod compare;
 pub mod geometry;
 pub mod render;
 pub mod report;
+pub mod verdict;

@@ -1,7 +1,8 @@
 /**
- * The dashboard page (issue 4's page contract): `?dashboard=<uid>&from=&to=&var-x=&theme=&width=`.
+ * The dashboard page (the contract visual/render.rs drives): `?dashboard=<uid>&from=&to=&var-x=&theme=&width=`.
  * Fetches the dashboard, resolves variables, lays the panels out on Grafana's grid, runs each
- * panel's queries through the same-origin Prometheus proxy and draws it with @grafana/ui.
+ * panel's queries through the same-origin Prometheus proxy and draws it with its type's
+ * component from `panels/registry.ts` inside @grafana/ui's PanelChrome.
  * `window.__meshkitProblems` lists per-panel problems; `body[data-ready=true]` is set once every
  * panel has drawn, fonts are loaded and two animation frames have passed.
  */
@@ -9,7 +10,7 @@ import { css } from '@emotion/css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 
 import { type DataFrame, dateTime, type GrafanaTheme2, type InterpolateFunction, type TimeRange } from '@grafana/data';
-import { GlobalStyles, Icon, PanelChrome, ThemeContext } from '@grafana/ui';
+import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
 
 import { applyConfig, applyTransformations, unsupportedTransformations } from './data/prepare';
 import { withPluginDefaults, type Json } from './data/defaults';
@@ -23,7 +24,8 @@ import {
   urlVariableValues,
   type VariableModel,
 } from './model/variables';
-import { PanelViz, SUPPORTED_PANEL_TYPES } from './panels/PanelViz';
+import { panelDescriptor, unsupportedTypeMessage } from './panels/registry';
+import { isRow, RowHeader } from './panels/row';
 import { dashboardTimeZone, gridWidthFor, PAGE_MARGIN, type PageParams, pageParams } from './data/page';
 import type { FieldConfigSource } from './model/fieldConfig';
 
@@ -104,11 +106,9 @@ interface PanelBoxProps {
   onDone: (id: number, problem?: Problem) => void;
 }
 
-function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: PanelBoxProps) {
-  const { panel } = item;
-  const [st, setSt] = useState<PanelState>({ state: 'loading' });
-  const el = useRef<HTMLDivElement>(null);
-  const replaceVariables: InterpolateFunction = useMemo(
+/** Grafana's `replaceVariables` for one panel: dashboard variables plus the scoped ones a caller passes. */
+function useReplaceVariables(variables: Map<string, ResolvedVariable>): InterpolateFunction {
+  return useMemo(
     () => (value: string, scoped?: Record<string, { text?: unknown; value?: unknown } | undefined>, format?: string | Function) =>
       interpolate(
         value,
@@ -122,6 +122,28 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
       ),
     [variables]
   );
+}
+
+function boxCss(item: LaidOutPanel<Panel>): string {
+  return css({ position: 'absolute', left: item.left, top: item.top, width: item.width, height: item.height });
+}
+
+/** A row header in its grid box: no chrome, no queries, not waited for. */
+function RowBox({ item, theme, variables }: Pick<PanelBoxProps, 'item' | 'theme' | 'variables'>) {
+  const replaceVariables = useReplaceVariables(variables);
+  return (
+    <div data-panel-id={item.panel.id} className={boxCss(item)}>
+      <RowHeader title={replaceVariables(item.panel.title ?? '')} theme={theme} />
+    </div>
+  );
+}
+
+function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: PanelBoxProps) {
+  const { panel } = item;
+  const descriptor = panelDescriptor(panel.type);
+  const [st, setSt] = useState<PanelState>({ state: 'loading' });
+  const el = useRef<HTMLDivElement>(null);
+  const replaceVariables = useReplaceVariables(variables);
   const title = replaceVariables(panel.title ?? '');
 
   useEffect(() => {
@@ -130,15 +152,15 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
       const { options, defaults } = withPluginDefaults(panel.type, panel.options, panel.fieldConfig?.defaults);
       const fieldConfig: FieldConfigSource = { defaults, overrides: panel.fieldConfig?.overrides ?? [] };
       const problem = (kind: Problem['kind'], message: string): Problem => ({ panelId: panel.id, title, kind, message });
-      if (!SUPPORTED_PANEL_TYPES.has(panel.type)) {
-        return { frames: [], options, fieldConfig, problem: problem('unsupported', `Unsupported panel type: ${panel.type}`) };
+      if (!descriptor) {
+        return { frames: [], options, fieldConfig, problem: problem('unsupported', unsupportedTypeMessage(panel.type)) };
       }
       // One problem per panel for every unsupported transformation and option it uses.
       const unsupported = unsupportedMessage(unsupportedTransformations(panel.transformations), unsupportedOptions(panel));
       if (unsupported) {
         return { frames: [], options, fieldConfig, problem: problem('unsupported', unsupported) };
       }
-      if (panel.type === 'text') {
+      if (!descriptor.runsQueries) {
         return { frames: [], options, fieldConfig };
       }
       try {
@@ -175,7 +197,7 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
       return;
     }
     let stop = false;
-    const needsCanvas = !st.problem && (panel.type === 'timeseries' || panel.type === 'state-timeline');
+    const needsCanvas = !st.problem && Boolean(descriptor?.drawsOnCanvas);
     const started = performance.now();
     const check = () => {
       if (stop) {
@@ -195,32 +217,11 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [st]);
 
-  const isRow = panel.type === 'row';
-  const box = css({ position: 'absolute', left: item.left, top: item.top, width: item.width, height: item.height });
-  if (isRow) {
-    return (
-      <div data-panel-id={panel.id} className={box}>
-        <div
-          className={css({
-            display: 'flex',
-            alignItems: 'center',
-            height: '100%',
-            fontSize: theme.typography.h5.fontSize,
-            fontWeight: theme.typography.fontWeightMedium,
-            color: theme.colors.text.primary,
-            gap: theme.spacing(1),
-          })}
-        >
-          <Icon name="angle-down" />
-          {title}
-        </div>
-      </div>
-    );
-  }
   const problem = st.state === 'done' ? st.problem : undefined;
-  const showViz = st.state === 'done' && (!problem || problem.kind === 'empty-result');
+  // The panel's component, when it is to draw (no problem, or an empty result).
+  const Viz = st.state === 'done' && (!problem || problem.kind === 'empty-result') ? descriptor?.Component : undefined;
   return (
-    <div data-panel-id={panel.id} className={box} ref={el}>
+    <div data-panel-id={panel.id} className={boxCss(item)} ref={el}>
       <PanelChrome
         title={title}
         width={item.width}
@@ -230,13 +231,12 @@ function PanelBox({ item, theme, timeRange, timeZone, variables, onDone }: Panel
         displayMode={panel.transparent ? 'transparent' : 'default'}
       >
         {(innerWidth: number, innerHeight: number) =>
-          st.state !== 'done' ? null : problem?.kind === 'empty-result' && panel.type !== 'stat' ? (
+          st.state !== 'done' ? null : problem?.kind === 'empty-result' && !descriptor?.drawsNoData ? (
             <div className={css({ display: 'flex', alignItems: 'center', justifyContent: 'center', height: '100%', color: theme.colors.text.secondary })}>
               No data
             </div>
-          ) : showViz ? (
-            <PanelViz
-              type={panel.type}
+          ) : Viz ? (
+            <Viz
               frames={st.frames}
               options={st.options}
               fieldConfig={st.fieldConfig}
@@ -271,7 +271,7 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
   const margin = PAGE_MARGIN;
   const gridWidth = gridWidthFor(page.width);
 
-  // The page is exactly `width` px wide (issue 4: "at the page width given"), whatever the viewport.
+  // The page is exactly `width` px wide, whatever the viewport.
   useEffect(() => {
     document.body.style.width = `${page.width}px`;
     document.body.style.overflowX = 'hidden';
@@ -309,7 +309,7 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
     if (error) {
       window.__meshkitProblems = [{ panelId: 0, title: '', kind: 'query-error', message: error }];
       signalReady();
-    } else if (loaded && loaded.layout.filter((l) => l.panel.type !== 'row').length === 0) {
+    } else if (loaded && loaded.layout.filter((l) => !isRow(l.panel)).length === 0) {
       signalReady();
     }
   }, [error, loaded]);
@@ -319,7 +319,7 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
       return;
     }
     done.current.set(id, problem);
-    const panels = loaded.layout.filter((l) => l.panel.type !== 'row');
+    const panels = loaded.layout.filter((l) => !isRow(l.panel));
     if (panels.every((l) => done.current.has(l.panel.id))) {
       window.__meshkitProblems = panels.map((l) => done.current.get(l.panel.id)).filter((p): p is Problem => Boolean(p));
       setProblems(window.__meshkitProblems);
@@ -353,17 +353,21 @@ export function App({ theme }: { theme: GrafanaTheme2 }) {
         </script>
         {loaded && (
           <div className={css({ position: 'relative', width: gridWidth, height })}>
-            {loaded.layout.map((item) => (
-              <PanelBox
-                key={item.panel.id}
-                item={item}
-                theme={theme}
-                timeRange={timeRange}
-                timeZone={dashboardTimeZone(loaded.dashboard.timezone)}
-                variables={loaded.variables}
-                onDone={onDone}
-              />
-            ))}
+            {loaded.layout.map((item) =>
+              isRow(item.panel) ? (
+                <RowBox key={item.panel.id} item={item} theme={theme} variables={loaded.variables} />
+              ) : (
+                <PanelBox
+                  key={item.panel.id}
+                  item={item}
+                  theme={theme}
+                  timeRange={timeRange}
+                  timeZone={dashboardTimeZone(loaded.dashboard.timezone)}
+                  variables={loaded.variables}
+                  onDone={onDone}
+                />
+              )
+            )}
           </div>
         )}
       </div>

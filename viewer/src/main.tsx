@@ -1,3 +1,4 @@
+/** Entry point: waits for every font face (trap 4), then renders the page (`App`) in the URL's theme. */
 import { createRoot } from 'react-dom/client';
 import { StrictMode } from 'react';
 

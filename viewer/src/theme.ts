@@ -1,3 +1,4 @@
+/** The page theme: Grafana's dark theme, or light with `?theme=light`. */
 import { createTheme, type GrafanaTheme2 } from '@grafana/data';
 
 /** `?theme=dark|light` (page contract); dark unless the URL says light. */

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use serde_json::Value;
 
 use super::{image_path, write_all, Capture, RunReport, Timings, JSON_FILE, SCHEMA_VERSION};
 use crate::fsutil::write_atomic;
@@ -107,22 +106,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<RunReport> {
 }
 
 fn read(dir: &Path) -> anyhow::Result<Input<'_>> {
-    let json = dir.join(JSON_FILE);
-    let text = std::fs::read_to_string(&json).with_context(|| format!("cannot read shard report {}", json.display()))?;
-    let value: Value = serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", json.display()))?;
-    // The version is checked before the shape, so a report from another version says so
-    // instead of failing on whichever field changed.
-    match value.get("schema").and_then(Value::as_u64) {
-        Some(version) if version == u64::from(SCHEMA_VERSION) => {}
-        Some(version) => bail!(
-            "{} has report schema {version}, but this meshkit-obs reads schema {SCHEMA_VERSION}; merge with the version that wrote it",
-            json.display()
-        ),
-        None => bail!("{} is not a meshkit-obs report: it has no numeric \"schema\" field", json.display()),
-    }
-    let report =
-        serde_json::from_value(value).with_context(|| format!("{} does not match report schema {SCHEMA_VERSION}", json.display()))?;
-    Ok(Input { dir, json, report })
+    Ok(Input { dir, json: dir.join(JSON_FILE), report: super::read(dir)? })
 }
 
 /// Baselines are only comparable within one backend, and a different tool version may render
@@ -303,14 +287,15 @@ mod tests {
         let error = |dir: PathBuf| format!("{:#}", merge(&[good.clone(), dir], &out).unwrap_err());
 
         let absent = root.path().join("absent");
-        assert!(error(absent.clone()).starts_with(&format!("cannot read shard report {}", absent.join(JSON_FILE).display())));
+        assert!(error(absent.clone()).starts_with(&format!("{}: cannot read the report", absent.join(JSON_FILE).display())));
 
         let garbage = root.path().join("garbage");
         write_atomic(&garbage.join(JSON_FILE), b"<html>").unwrap();
-        assert!(error(garbage.clone()).starts_with(&format!("{} is not valid JSON", garbage.join(JSON_FILE).display())));
+        assert!(error(garbage.clone()).starts_with(&format!("{}: not valid JSON", garbage.join(JSON_FILE).display())));
 
-        let future = json_dir(root.path(), "future", |r| r.schema = 2);
-        assert!(error(future.clone()).starts_with(&format!("{} has report schema 2", future.join(JSON_FILE).display())));
+        let future = json_dir(root.path(), "future", |r| r.schema = SCHEMA_VERSION + 1);
+        let message = error(future.clone());
+        assert!(message.starts_with(&format!("{}: written by a newer meshkit-obs", future.join(JSON_FILE).display())), "{message}");
 
         let other = json_dir(root.path(), "other", |r| r.backend = "external".into());
         let message = error(other.clone());

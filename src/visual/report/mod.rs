@@ -14,8 +14,11 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context as _};
+use serde_json::Value;
 
+use crate::exit::ToolError;
 use crate::fsutil::write_atomic;
+use crate::pack::layout;
 
 pub use markdown::render as render_markdown;
 pub use merge::merge;
@@ -79,10 +82,42 @@ fn append_summary_to(path: &Path, markdown: &str) -> anyhow::Result<()> {
     file.write_all(text.as_bytes()).with_context(|| format!("appending to step summary {}", path.display()))
 }
 
+/// Reads the report of the folder `dir`. The schema version is checked before the shape, so a
+/// report of another version says so instead of failing on whichever field changed. Report
+/// folders come from other runs and machines (shards, CI artifacts): every refusal names the file
+/// and the fix.
+pub fn read(dir: &Path) -> Result<RunReport, ToolError> {
+    let json = dir.join(JSON_FILE);
+    let invalid = |problem: String| ToolError::InvalidInput(format!("{}: {problem}", json.display()));
+    let again = "fix: run `meshkit-obs check` again with this version and use its report folder";
+    let text = std::fs::read_to_string(&json).map_err(|err| {
+        invalid(format!(
+            "cannot read the report ({err}); fix: pass a folder `meshkit-obs check` wrote its report to (--report-dir, default {})",
+            layout::REPORT
+        ))
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|err| invalid(format!("not valid JSON ({err}); {again}")))?;
+    match value.get("schema").and_then(Value::as_u64) {
+        Some(version) if version == u64::from(SCHEMA_VERSION) => {}
+        Some(version) if version < u64::from(SCHEMA_VERSION) => {
+            return Err(invalid(format!(
+                "written by an older meshkit-obs (report schema {version}; this one reads schema {SCHEMA_VERSION}); {again}"
+            )))
+        }
+        Some(version) => {
+            return Err(invalid(format!(
+                "written by a newer meshkit-obs (report schema {version}; this one reads schema {SCHEMA_VERSION}); fix: use the meshkit-obs that wrote it"
+            )))
+        }
+        None => return Err(invalid(format!("not a meshkit-obs report: it has no numeric \"schema\" field; {again}"))),
+    }
+    serde_json::from_value(value).map_err(|err| invalid(format!("does not match report schema {SCHEMA_VERSION} ({err}); {again}")))
+}
+
 /// Where the image a report references lives under the report folder `dir`. Report files may
 /// come from another machine (shards), so a path that could point outside the folder is refused
 /// rather than read or copied.
-fn image_path(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
+pub fn image_path(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
     let path = Path::new(relative);
     if relative.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
         bail!("image path {relative:?} must be relative and stay inside the report folder");
@@ -131,6 +166,7 @@ pub(crate) mod tests {
             status,
             message: if status.is_failure() { format!("{} on {uid}", status.label()) } else { String::new() },
             baseline: format!("baselines/embedded/{uid}/{view}/{}.png", panel_id.unwrap_or(0)),
+            baseline_sha256: (!matches!(status, Status::Missing | Status::PanelProblem)).then(|| "5e".repeat(32)),
             expected: image("expected", status == Status::Changed || status == Status::SizeChanged),
             actual: image("actual", status != Status::Passed),
             diff: image("diff", status == Status::Changed),
@@ -205,6 +241,33 @@ pub(crate) mod tests {
         let err = write_all(&sample_report(), dir.path()).unwrap_err();
         assert!(format!("{err:#}").contains("images/meshkit-gossip/all/4-expected.png"), "{err:#}");
         assert!(!dir.path().join(JSON_FILE).exists());
+    }
+
+    #[test]
+    fn read_names_the_file_and_the_fix_for_an_unusable_or_older_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join(JSON_FILE);
+        let error = || read(dir.path()).unwrap_err().to_string();
+        assert!(error().starts_with(&format!("{}: cannot read the report", json.display())), "{}", error());
+        assert!(error().contains("fix: pass a folder `meshkit-obs check` wrote its report to"), "{}", error());
+        write_atomic(&json, b"<html>").unwrap();
+        assert!(error().starts_with(&format!("{}: not valid JSON", json.display())), "{}", error());
+        // What schema 1 wrote: no baseline hashes.
+        let mut old = serde_json::to_value(sample_report()).unwrap();
+        old["schema"] = 1.into();
+        for capture in old["captures"].as_array_mut().unwrap() {
+            capture.as_object_mut().unwrap().remove("baseline_sha256");
+        }
+        write_atomic(&json, old.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            error(),
+            format!(
+                "{}: written by an older meshkit-obs (report schema 1; this one reads schema {SCHEMA_VERSION}); fix: run `meshkit-obs check` again with this version and use its report folder",
+                json.display()
+            )
+        );
+        write_atomic(&json, serde_json::to_string(&sample_report()).unwrap().as_bytes()).unwrap();
+        assert_eq!(read(dir.path()).unwrap(), sample_report());
     }
 
     #[test]

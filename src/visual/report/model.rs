@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::visual::geometry::Rect;
 
 /// The `schema` value this build writes and reads; bump it when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: captures record `baseline_sha256`, the baseline they were compared with.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything one run (or one shard of a run) found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +67,10 @@ pub struct Capture {
     pub message: String,
     /// The baseline PNG, relative to the pack root.
     pub baseline: String,
+    /// SHA-256 (hex) of the baseline file the capture was compared with, which may still carry
+    /// the panel's old title; `None` when there was none or nothing was compared (a panel
+    /// problem). `update-baselines --from-report` refuses to approve over a baseline that changed.
+    pub baseline_sha256: Option<String>,
     /// PNGs relative to the report folder (`images/...`), written before the report.
     pub expected: Option<String>,
     pub actual: Option<String>,

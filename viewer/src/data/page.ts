@@ -1,4 +1,4 @@
-/** The page contract's URL parameters (issue 4): dashboard, from, to, width (theme and var-* are read elsewhere). */
+/** The page contract's URL parameters: dashboard, from, to, width (theme and var-* are read elsewhere). */
 
 export interface PageParams {
   uid: string | null;

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createTheme, getFieldDisplayName } from '@grafana/data';
 
-import { mergeRuns } from '../panels/StateTimeline';
 import { resultToFrames } from './frames';
 import { applyConfig, applyTransformations, unsupportedTransformations } from './prepare';
 
@@ -57,15 +56,20 @@ describe('applyConfig', () => {
     expect(`${d.text} ${d.suffix?.trim()}`).toBe('1.5 s');
     expect(d.color).toBe(createTheme().visualization.getColorByName('red'));
   });
-});
-
-describe('mergeRuns (state timeline mergeValues)', () => {
-  it('merges equal neighbours and skips nulls', () => {
-    expect(mergeRuns([0, 0, 1, null, 1, 1], true)).toEqual([
-      { start: 0, end: 2 },
-      { start: 2, end: 3 },
-      { start: 4, end: 6 },
-    ]);
-    expect(mergeRuns([0, 0], false)).toHaveLength(2);
+  it('value mappings come first in the display processor, then thresholds', () => {
+    const frames = resultToFrames(vector([[{ node: 'a' }, '1']]), { refId: 'A', expr: 'up' }, false);
+    const mappings = [
+      { type: 'value', options: { '1': { text: 'UP', color: 'blue', index: 0 } } },
+      { type: 'range', options: { from: 2, to: 10, result: { text: 'several', index: 1 } } },
+      { type: 'special', options: { match: 'null', result: { text: 'N/A', index: 2 } } },
+    ];
+    const thresholds = { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 5, color: 'red' }] };
+    const [f] = applyConfig(frames, { defaults: { mappings, thresholds } }, createTheme(), id, 'utc');
+    const display = f.fields[1].display!;
+    const theme = createTheme();
+    expect(display(1)).toMatchObject({ text: 'UP', color: theme.visualization.getColorByName('blue') });
+    expect(display(7)).toMatchObject({ text: 'several', color: theme.visualization.getColorByName('red') });
+    expect(display(null).text).toBe('N/A');
+    expect(display(20)).toMatchObject({ text: '20', color: theme.visualization.getColorByName('red') });
   });
 });

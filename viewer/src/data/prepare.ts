@@ -9,7 +9,6 @@ import {
   type DataFrame,
   type DataTransformerConfig,
   type FieldConfig as GFieldConfig,
-  getFieldDisplayName,
   type GrafanaTheme2,
   type InterpolateFunction,
   standardTransformers,
@@ -19,8 +18,7 @@ import {
 } from '@grafana/data';
 import { firstValueFrom } from 'rxjs';
 
-import { applyFieldConfig, type FieldConfigSource } from '../model/fieldConfig';
-import { normalizeThresholds } from '../model/thresholds';
+import { applyFieldConfig, type FieldConfigSource, normalizeThresholds } from '../model/fieldConfig';
 
 let registryReady = false;
 function initTransformers(): void {
@@ -80,17 +78,7 @@ export function applyConfig(
   replaceVariables: InterpolateFunction,
   timeZone: TimeZone
 ): DataFrame[] {
-  const refs = frames.map((f) => ({
-    refId: f.refId,
-    fields: f.fields.map((field) => ({
-      name: field.name,
-      type: field.type,
-      labels: field.labels,
-      config: field.config as Record<string, unknown>,
-      displayName: getFieldDisplayName(field, f, frames),
-    })),
-  }));
-  const configs = applyFieldConfig(refs, source);
+  const configs = applyFieldConfig(frames, source);
   const withConfig = frames.map((f, i) => ({
     ...f,
     fields: f.fields.map((field, j) => {

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 
-import { applyFieldConfig, fieldMatches, type FieldConfigSource, type FrameRef } from './fieldConfig';
+import { createDataFrame, FieldType } from '@grafana/data';
 
-const frames: FrameRef[] = [
-  {
+import { applyFieldConfig, type FieldConfigSource, normalizeThresholds } from './fieldConfig';
+
+const frames = [
+  createDataFrame({
     refId: 'A',
     fields: [
-      { name: 'Time', type: 'time' },
-      { name: 'Value', type: 'number', displayName: 'api 5xx', labels: { job: 'api' } },
-      { name: 'Value', type: 'number', displayName: 'web 5xx', labels: { job: 'web' }, config: { unit: 'reqps', displayNameFromDS: 'web 5xx' } },
+      { name: 'Time', type: FieldType.time, values: [] },
+      { name: 'Value', type: FieldType.number, values: [], labels: { job: 'api' }, config: { displayNameFromDS: 'api 5xx' } },
+      { name: 'Value', type: FieldType.number, values: [], labels: { job: 'web' }, config: { unit: 'reqps', displayNameFromDS: 'web 5xx' } },
     ],
-  },
-  { refId: 'B', fields: [{ name: 'Time', type: 'time' }, { name: 'latency', type: 'number' }, { name: 'status', type: 'string' }] },
+  }),
+  createDataFrame({
+    refId: 'B',
+    fields: [
+      { name: 'Time', type: FieldType.time, values: [] },
+      { name: 'latency', type: FieldType.number, values: [] },
+      { name: 'status', type: FieldType.string, values: [] },
+    ],
+  }),
 ];
 
 const source: FieldConfigSource = {
@@ -95,36 +104,40 @@ describe('field config merge', () => {
 
   it('does not mutate the inputs', () => {
     expect(frames[0].fields[2].config).toEqual({ unit: 'reqps', displayNameFromDS: 'web 5xx' });
+    expect(frames[1].fields[1].config).toEqual({});
     expect((source.defaults?.thresholds as { steps: Array<{ value: number | null }> }).steps[0].value).toBeNull();
   });
 
   it('swaps min and max when min > max, drops a color without mode', () => {
-    const [[c]] = applyFieldConfig([{ fields: [{ name: 'v', type: 'number' }] }], { defaults: { min: 10, max: 2, color: { fixedColor: 'red' } } });
+    const frame = createDataFrame({ fields: [{ name: 'v', type: FieldType.number, values: [] }] });
+    const [[c]] = applyFieldConfig([frame], { defaults: { min: 10, max: 2, color: { fixedColor: 'red' } } });
     expect(c.min).toBe(2);
     expect(c.max).toBe(10);
     expect(c.color).toBeUndefined();
   });
 });
 
-describe('matchers', () => {
-  const frame = frames[0];
-  const field = frame.fields[1];
-  it('byName matches field name or display name', () => {
-    expect(fieldMatches({ id: 'byName', options: 'Value' }, field, frame)).toBe(true);
-    expect(fieldMatches({ id: 'byName', options: 'api 5xx' }, field, frame)).toBe(true);
-    expect(fieldMatches({ id: 'byName', options: 'api' }, field, frame)).toBe(false);
+describe('override matchers (the library\'s fieldMatchers)', () => {
+  const match = (matcher: { id: string; options?: unknown }) =>
+    applyFieldConfig(frames, { overrides: [{ matcher, properties: [{ id: 'unit', value: 'hit' }] }] })[0].map((c) => c.unit === 'hit');
+  it('byName: field name or display name', () => {
+    expect(match({ id: 'byName', options: 'Value' })).toEqual([false, true, true]);
+    expect(match({ id: 'byName', options: 'api 5xx' })).toEqual([false, true, false]);
   });
-  it('byRegexp is anchored unless /…/', () => {
-    expect(fieldMatches({ id: 'byRegexp', options: 'api' }, field, frame)).toBe(false);
-    expect(fieldMatches({ id: 'byRegexp', options: '/api/' }, field, frame)).toBe(true);
-    expect(fieldMatches({ id: 'byRegexp', options: 'API.*' }, field, frame)).toBe(false);
-    expect(fieldMatches({ id: 'byRegexp', options: '/API/i' }, field, frame)).toBe(true);
+  it('byRegexp is anchored unless written /…/', () => {
+    expect(match({ id: 'byRegexp', options: 'api' })).toEqual([false, false, false]);
+    expect(match({ id: 'byRegexp', options: '/API/i' })).toEqual([false, true, false]);
   });
-  it('byNames include/exclude', () => {
-    expect(fieldMatches({ id: 'byNames', options: { names: ['api 5xx'], mode: 'include' } }, field, frame)).toBe(true);
-    expect(fieldMatches({ id: 'byNames', options: { names: ['api 5xx'], mode: 'exclude' } }, field, frame)).toBe(false);
+  it('a rule with an unknown matcher id is skipped', () => {
+    expect(match({ id: 'noSuchMatcher', options: {} })).toEqual([false, false, false]);
   });
-  it('unknown matcher never matches', () => {
-    expect(fieldMatches({ id: 'byValue', options: {} }, field, frame)).toBe(false);
+});
+
+describe('normalizeThresholds (Grafana\'s load-time fix)', () => {
+  it('base step -Infinity, sorted, default mode absolute', () => {
+    const t = normalizeThresholds({ mode: 'percentage', steps: [{ value: null, color: 'green' }, { value: 80, color: 'red' }, { value: 50, color: 'yellow' }] });
+    expect(t).toEqual({ mode: 'percentage', steps: [{ value: -Infinity, color: 'green' }, { value: 50, color: 'yellow' }, { value: 80, color: 'red' }] });
+    expect(normalizeThresholds({ steps: [{ value: 5, color: 'green' }] }).steps[0].value).toBe(-Infinity);
+    expect(normalizeThresholds(undefined)).toEqual({ mode: 'absolute', steps: [] });
   });
 });

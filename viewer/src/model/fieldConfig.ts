@@ -1,6 +1,8 @@
 /**
- * Field config: panel `fieldConfig.defaults` + `overrides` merged into each field's config,
- * faithful to @grafana/data `field/fieldOverrides` (`applyFieldOverrides`):
+ * Field config: panel `fieldConfig.defaults` + `overrides` merged into each field's config, as
+ * @grafana/data's `applyFieldOverrides` does when Grafana's app has filled its field-config
+ * registry. Standalone that registry is empty (trap 2), so the merge itself is written here;
+ * the override matchers are the library's `fieldMatchers`.
  *
  * 1. Start from the config the datasource put on the field (e.g. `displayNameFromDS`).
  * 2. `setFieldConfigDefaults`: every standard property and every `custom.*` key that is unset
@@ -8,23 +10,29 @@
  *    `decimals` apply to number fields only (the standard registry's `shouldApply`); the rest
  *    to every field. Custom properties are filled key by key (`custom.lineWidth`,
  *    `custom.hideFrom`, …: each key is one registry item, whole value).
- *    Then `validateFieldConfig`: thresholds without color → color mode "thresholds"; a color
- *    without mode is dropped; min > max are swapped.
- * 3. Overrides in order; each matching rule's properties in order (`setDynamicConfigValue`):
- *    the value at the property's path (`unit`, `thresholds`, `custom.lineWidth`, …) is
- *    replaced — objects such as `thresholds` or `color` are never deep-merged, later rules
- *    win — except array values (`mappings`, `links`), which Grafana prepends to the existing
- *    array (`[...override, ...existing]`). A null/undefined value removes the property.
- *
- * Matchers (transformations/matchers): `byName` (field name or display name), `byNames`
- * (include/exclude), `byRegexp` (display name through `stringToJsRegex`), `byRegexpOrNames`,
- * `byFrameRefID` (the frame's refId), `byType` (field type).
- * Thresholds' base step is made -Infinity (Grafana's `fixThresholds`) in defaults and overrides.
+ *    Then the library's `validateFieldConfig`: thresholds without color → color mode
+ *    "thresholds"; a color without mode is dropped; min > max are swapped.
+ * 3. Overrides in order, each rule whose matcher (`fieldMatchers`: byName, byRegexp, byFrameRefID,
+ *    byType, …) accepts the field; its properties in order (`setDynamicConfigValue`): the value
+ *    at the property's path (`unit`, `thresholds`, `custom.lineWidth`, …) is replaced — objects
+ *    such as `thresholds` or `color` are never deep-merged, later rules win — except array
+ *    values (`mappings`, `links`), which Grafana prepends to the existing array
+ *    (`[...override, ...existing]`). A null/undefined value removes the property. Rules with an
+ *    unknown matcher id are skipped, as the library does.
+ * Thresholds get Grafana's load-time fix (`normalizeThresholds`) in defaults and overrides.
  */
-import { stringToJsRegex } from './mappings';
-import { normalizeThresholds } from './thresholds';
-
-export type FieldType = 'time' | 'number' | 'string' | 'boolean' | 'other' | 'enum' | 'frame' | string;
+import {
+  type DataFrame,
+  type Field,
+  type FieldMatcher,
+  fieldMatchers,
+  FieldType,
+  sortThresholds,
+  type Threshold,
+  type ThresholdsConfig,
+  ThresholdsMode,
+  validateFieldConfig,
+} from '@grafana/data';
 
 export type FieldConfig = Record<string, unknown> & {
   custom?: Record<string, unknown>;
@@ -50,21 +58,6 @@ export interface FieldConfigSource {
   overrides?: ConfigOverrideRule[];
 }
 
-export interface FieldRef {
-  name: string;
-  type: FieldType;
-  /** Grafana's computed display name (legend name); defaults to `name`. */
-  displayName?: string;
-  labels?: Record<string, string>;
-  /** Config set by the datasource; never mutated. */
-  config?: FieldConfig;
-}
-
-export interface FrameRef {
-  refId?: string;
-  fields: FieldRef[];
-}
-
 /** Standard (non-custom) properties, in the order of Grafana's standard registry. */
 export const STANDARD_PROPERTIES = [
   'displayName',
@@ -87,8 +80,8 @@ export const STANDARD_PROPERTIES = [
 
 const NUMBER_ONLY = new Set(['min', 'max', 'decimals', 'fieldMinMax']);
 
-function shouldApply(prop: string, field: FieldRef): boolean {
-  return NUMBER_ONLY.has(prop) ? field.type === 'number' : true;
+function shouldApply(prop: string, field: Field): boolean {
+  return NUMBER_ONLY.has(prop) ? field.type === FieldType.number : true;
 }
 
 function clone<T>(v: T): T {
@@ -96,6 +89,23 @@ function clone<T>(v: T): T {
     return v;
   }
   return structuredClone(v);
+}
+
+/**
+ * Thresholds as Grafana's app fixes them on load (its `fixThresholds`, not in the library, which
+ * only fixes a null base step): default mode absolute, missing steps → [], the base step
+ * (steps[0], stored as null in JSON) and any null value → -Infinity, steps sorted ascending
+ * (`sortThresholds`). Returns a copy.
+ */
+export function normalizeThresholds(
+  input: { mode?: string; steps?: Array<{ value: number | null; color: string; state?: string }> } | undefined | null
+): ThresholdsConfig {
+  const mode = input?.mode === 'percentage' ? ThresholdsMode.Percentage : ThresholdsMode.Absolute;
+  const steps: Threshold[] = (input?.steps ?? []).map((s, i) => ({
+    ...s,
+    value: i === 0 || s.value === null || s.value === undefined ? -Infinity : Number(s.value),
+  }));
+  return { mode, steps: sortThresholds(steps) };
 }
 
 /** Prepare a thresholds value as Grafana does on load (`fixThresholds`). */
@@ -108,47 +118,6 @@ function processValue(prop: string, value: unknown): unknown {
     return isNaN(n) ? undefined : n;
   }
   return clone(value);
-}
-
-/** Does a field match an override matcher? */
-export function fieldMatches(matcher: MatcherConfig, field: FieldRef, frame: FrameRef): boolean {
-  const displayName = field.displayName ?? field.name;
-  switch (matcher.id) {
-    case 'byName': {
-      const name = matcher.options as string;
-      return name === field.name || name === displayName;
-    }
-    case 'byNames': {
-      const opts = (matcher.options ?? {}) as { names?: string[]; mode?: 'include' | 'exclude' };
-      const names = new Set(opts.names ?? []);
-      const hit = names.has(field.name) || names.has(displayName);
-      return opts.mode === 'exclude' ? !hit : hit;
-    }
-    case 'byRegexp': {
-      const pattern = matcher.options as string;
-      if (!pattern) {
-        return false;
-      }
-      try {
-        return stringToJsRegex(pattern).test(displayName);
-      } catch {
-        return false;
-      }
-    }
-    case 'byRegexpOrNames': {
-      const opts = (matcher.options ?? {}) as { pattern?: string; names?: string[] };
-      return (
-        fieldMatches({ id: 'byNames', options: { names: opts.names ?? [] } }, field, frame) ||
-        fieldMatches({ id: 'byRegexp', options: opts.pattern ?? '' }, field, frame)
-      );
-    }
-    case 'byFrameRefID':
-      return frame.refId === matcher.options;
-    case 'byType':
-      return field.type === matcher.options;
-    default:
-      return false;
-  }
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -181,25 +150,8 @@ function unsetPath(target: Record<string, unknown>, path: string[]): void {
   }
 }
 
-/** Grafana's `validateFieldConfig`. */
-export function validateFieldConfig(config: FieldConfig): void {
-  const color = config.color as { mode?: string } | undefined;
-  if (!color) {
-    if (config.thresholds) {
-      config.color = { mode: 'thresholds' };
-    }
-  } else if (!color.mode) {
-    delete config.color;
-  }
-  if (typeof config.min === 'number' && typeof config.max === 'number' && config.min > config.max) {
-    const tmp = config.max;
-    config.max = config.min;
-    config.min = tmp;
-  }
-}
-
 /** Grafana's `setFieldConfigDefaults` for one field (mutates `config`). */
-export function setFieldConfigDefaults(config: FieldConfig, defaults: FieldConfig, field: FieldRef): void {
+export function setFieldConfigDefaults(config: FieldConfig, defaults: FieldConfig, field: Field): void {
   if (Array.isArray(config.links) && Array.isArray(defaults.links)) {
     config.links = [...config.links, ...clone(defaults.links)];
   }
@@ -219,7 +171,7 @@ export function setFieldConfigDefaults(config: FieldConfig, defaults: FieldConfi
       config.custom[key] = clone(customDefaults[key]);
     }
   }
-  validateFieldConfig(config);
+  validateFieldConfig(config as never);
 }
 
 /** Grafana's `setDynamicConfigValue` (mutates `config`). `id` may be nested: `custom.lineWidth`. */
@@ -241,18 +193,25 @@ export function setDynamicConfigValue(config: FieldConfig, prop: DynamicConfigVa
 
 /**
  * The effective config of every field of every frame: DS config, then panel defaults, then
- * overrides (see the module comment). Returns configs parallel to `frames[i].fields[j]`.
+ * overrides (see the module comment). Returns configs parallel to `frames[i].fields[j]`;
+ * the frames' configs are not changed.
  */
-export function applyFieldConfig(frames: FrameRef[], source: FieldConfigSource): FieldConfig[][] {
+export function applyFieldConfig(frames: DataFrame[], source: FieldConfigSource): FieldConfig[][] {
   const defaults = source.defaults ?? {};
-  const overrides = source.overrides ?? [];
+  const rules: Array<{ match: FieldMatcher; properties: DynamicConfigValue[] }> = [];
+  for (const rule of source.overrides ?? []) {
+    const info = fieldMatchers.getIfExists(rule.matcher.id);
+    if (info) {
+      rules.push({ match: info.get(rule.matcher.options), properties: rule.properties ?? [] });
+    }
+  }
   return frames.map((frame) =>
     frame.fields.map((field) => {
-      const config: FieldConfig = clone(field.config ?? {}) as FieldConfig;
+      const config = clone(field.config ?? {}) as FieldConfig;
       setFieldConfigDefaults(config, defaults, field);
-      for (const rule of overrides) {
-        if (fieldMatches(rule.matcher, field, frame)) {
-          for (const prop of rule.properties ?? []) {
+      for (const rule of rules) {
+        if (rule.match(field, frame, frames)) {
+          for (const prop of rule.properties) {
             setDynamicConfigValue(config, prop);
           }
         }
@@ -260,11 +219,4 @@ export function applyFieldConfig(frames: FrameRef[], source: FieldConfigSource):
       return config;
     })
   );
-}
-
-/** Convenience: the effective config of a single field in a frame. */
-export function fieldConfigFor(field: FieldRef, frame: FrameRef, source: FieldConfigSource): FieldConfig {
-  const idx = frame.fields.indexOf(field);
-  const frameOnly: FrameRef = { ...frame, fields: [idx >= 0 ? frame.fields[idx] : field] };
-  return applyFieldConfig([frameOnly], source)[0][0];
 }

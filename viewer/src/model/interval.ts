@@ -1,169 +1,32 @@
 /**
- * Query interval / step calculation, faithful to Grafana.
- *
- * Sources (Grafana 13, mirrored by @grafana/data 13.2.3 `datetime/rangeutil`):
- * - `rangeutil.describeInterval`, `intervalToSeconds`, `intervalToMs`, `secondsToHms`,
- *   `roundInterval`, `calculateInterval` — reproduced below with the same tables.
- * - Panel query runner: `lowerIntervalLimit = panel.interval (Min interval) || datasource.interval`,
- *   `norm = calculateInterval(range, maxDataPoints, lowerIntervalLimit)`, `maxDataPoints` being the
- *   panel's `maxDataPoints` or else its width in pixels; `$__interval = norm.interval`,
- *   `$__interval_ms = norm.intervalMs`.
- * - Prometheus datasource `createQuery` / `adjustInterval` / `getRateIntervalScopedVariable` /
- *   `getRangeScopedVars` / `alignRange`.
+ * Query interval / step: the panel's `$__interval` and each Prometheus query's step and built-in
+ * variables. Interval parsing, rounding and `calculateInterval` are @grafana/data's `rangeUtil`;
+ * written here only what the library lacks:
+ * - `panelInterval`: Grafana's panel query runner lives in the Grafana app, not in the library
+ *   (`lowerIntervalLimit = panel.interval (Min interval) || datasource.interval`; resolution =
+ *   `maxDataPoints`, else the panel width in pixels; `$__interval = norm.interval`).
+ * - `adjustInterval`, `rateInterval`, `rangeVars`, `alignRange`, `prometheusStep`: the Prometheus
+ *   datasource's step rules (`createQuery`), which are in `@grafana/prometheus` (AGPL, not a dependency).
  */
-
-/** Seconds per interval unit, as in Grafana's `rangeutil.intervals_in_seconds`. */
-export const INTERVALS_IN_SECONDS: Readonly<Record<string, number>> = {
-  y: 31536000,
-  M: 2592000,
-  w: 604800,
-  d: 86400,
-  h: 3600,
-  m: 60,
-  s: 1,
-  ms: 0.001,
-};
-
-const INTERVAL_REGEX = /^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])/;
-
-export interface IntervalDescription {
-  sec: number;
-  type: string;
-  count: number;
-}
+import { dateTime, rangeUtil } from '@grafana/data';
 
 /**
- * Grafana's `describeInterval`: a unit-less number means seconds; otherwise `<int><unit>`
- * with unit one of y M w d h m s ms. Note: like Grafana, the count is parsed with parseInt,
- * so `1.5m` is 1 minute. A leading `>` (Grafana's "min interval" marker) is accepted and dropped.
- * Throws on anything else, with Grafana's message.
+ * An interval string as `rangeUtil` accepts it: trimmed, a leading `>` (the old "min interval"
+ * marker, which the library's parser rejects) dropped.
  */
-export function describeInterval(input: string): IntervalDescription {
-  const str = input.trim().replace(/^>/, '');
-  if (Number(str)) {
-    return { sec: INTERVALS_IN_SECONDS.s, type: 's', count: parseInt(str, 10) };
-  }
-  const matches = str.match(INTERVAL_REGEX);
-  if (!matches) {
-    throw new Error(
-      `Invalid interval string, has to be either unit-less or end with one of the following units: "${Object.keys(
-        INTERVALS_IN_SECONDS
-      ).join(', ')}"`
-    );
-  }
-  return { sec: INTERVALS_IN_SECONDS[matches[2]], type: matches[2], count: parseInt(matches[1], 10) };
+function intervalText(input: string): string {
+  return input.trim().replace(/^>/, '');
 }
 
-/** Grafana's `intervalToSeconds` ("1m" → 60, "500ms" → 0.5, "30" → 30). */
-export function intervalToSeconds(str: string): number {
-  const info = describeInterval(str);
-  return info.sec * info.count;
-}
-
-/** Grafana's `intervalToMs` ("1m" → 60000). */
-export function intervalToMs(str: string): number {
-  const info = describeInterval(str);
-  return info.sec * 1000 * info.count;
-}
-
-/**
- * Grafana's `secondsToHms`: the largest whole unit only (90 → "1m", 3600 → "1h",
- * 0.5 → "500ms"), as used for `$__interval` text.
- */
-export function secondsToHms(seconds: number): string {
-  const numYears = Math.floor(seconds / 31536000);
-  if (numYears) {
-    return numYears + 'y';
-  }
-  const numDays = Math.floor((seconds % 31536000) / 86400);
-  if (numDays) {
-    return numDays + 'd';
-  }
-  const numHours = Math.floor(((seconds % 31536000) % 86400) / 3600);
-  if (numHours) {
-    return numHours + 'h';
-  }
-  const numMinutes = Math.floor((((seconds % 31536000) % 86400) % 3600) / 60);
-  if (numMinutes) {
-    return numMinutes + 'm';
-  }
-  const numSeconds = Math.floor((((seconds % 31536000) % 86400) % 3600) % 60);
-  if (numSeconds) {
-    return numSeconds + 's';
-  }
-  const numMilliseconds = Math.floor(seconds * 1000.0);
-  if (numMilliseconds) {
-    return numMilliseconds + 'ms';
-  }
-  return 'less than a millisecond';
-}
-
-/**
- * Grafana's `roundInterval` table: [upper bound (exclusive), rounded value], both in ms.
- * Anything at or above the last bound rounds to 1 year.
- */
-const ROUND_TABLE: ReadonlyArray<readonly [number, number]> = [
-  [10, 1], // 0.001s
-  [15, 10], // 0.01s
-  [35, 20], // 0.02s
-  [75, 50], // 0.05s
-  [150, 100], // 0.1s
-  [350, 200], // 0.2s
-  [750, 500], // 0.5s
-  [1500, 1000], // 1s
-  [3500, 2000], // 2s
-  [7500, 5000], // 5s
-  [12500, 10000], // 10s
-  [17500, 15000], // 15s
-  [25000, 20000], // 20s
-  [45000, 30000], // 30s
-  [90000, 60000], // 1m
-  [210000, 120000], // 2m
-  [450000, 300000], // 5m
-  [750000, 600000], // 10m
-  [1050000, 900000], // 15m
-  [1500000, 1200000], // 20m
-  [2700000, 1800000], // 30m
-  [5400000, 3600000], // 1h
-  [9000000, 7200000], // 2h
-  [16200000, 10800000], // 3h
-  [32400000, 21600000], // 6h
-  [86400000, 43200000], // 12h
-  [604800000, 86400000], // 1d
-  [1814400000, 604800000], // 1w
-  [3628800000, 2592000000], // 30d
-];
-
-/** Grafana's `roundInterval(ms)`: snap a raw interval to a "nice" one (e.g. 40000 → 30000). */
-export function roundInterval(intervalMs: number): number {
-  for (const [bound, value] of ROUND_TABLE) {
-    if (intervalMs < bound) {
-      return value;
-    }
-  }
-  return 31536000000; // 1y
+/** `rangeUtil.intervalToSeconds` on {@link intervalText} ("1m" → 60, ">30s" → 30). */
+export function intervalToSeconds(input: string): number {
+  return rangeUtil.intervalToSeconds(intervalText(input));
 }
 
 export interface IntervalValues {
   /** e.g. "1m" */
   interval: string;
   intervalMs: number;
-}
-
-/**
- * Grafana's `rangeutil.calculateInterval(range, resolution, lowLimitInterval)`:
- * roundInterval(rangeMs / resolution), raised to the low limit (default 1 ms).
- */
-export function calculateInterval(rangeMs: number, resolution: number, lowLimitInterval?: string): IntervalValues {
-  let lowLimitMs = 1;
-  if (lowLimitInterval) {
-    lowLimitMs = intervalToMs(lowLimitInterval);
-  }
-  let intervalMs = roundInterval(rangeMs / resolution);
-  if (lowLimitMs > intervalMs) {
-    intervalMs = lowLimitMs;
-  }
-  return { intervalMs, interval: secondsToHms(intervalMs / 1000) };
 }
 
 export interface PanelIntervalInput {
@@ -187,7 +50,8 @@ export interface PanelIntervalInput {
 export function panelInterval(input: PanelIntervalInput): IntervalValues {
   const resolution = input.maxDataPoints && input.maxDataPoints > 0 ? input.maxDataPoints : input.widthPx;
   const lowLimit = input.panelMinInterval || input.datasourceInterval || undefined;
-  return calculateInterval(input.toMs - input.fromMs, resolution, lowLimit);
+  const range = { from: dateTime(input.fromMs), to: dateTime(input.toMs), raw: { from: '', to: '' } };
+  return rangeUtil.calculateInterval(range, resolution, lowLimit ? intervalText(lowLimit) : undefined);
 }
 
 /** Grafana's default Prometheus scrape interval when the datasource sets none. */
@@ -301,12 +165,4 @@ export function prometheusStep(input: PromStepInput): PromStep {
   }
   const aligned = alignRange(start, end, interval, input.utcOffsetSec ?? 0);
   return { step: interval, start: aligned.start, end: aligned.end, vars };
-}
-
-/**
- * Format a duration in ms the way Grafana writes intervals: the largest whole unit
- * (`secondsToHms`), e.g. 60000 → "1m", 30000 → "30s", 7200000 → "2h".
- */
-export function formatInterval(ms: number): string {
-  return secondsToHms(ms / 1000);
 }

@@ -3,9 +3,9 @@
  * flot-gauge look: a 240° arc from min to max, the value arc in the value's color, an outer
  * thin threshold band (showThresholdMarkers), the value text centered, the name below.
  */
-import type { DisplayValue, Field, GrafanaTheme2, Threshold } from '@grafana/data';
+import { type DisplayValue, type Field, type GrafanaTheme2, type Threshold, type ThresholdsConfig, ThresholdsMode } from '@grafana/data';
 
-import { absoluteStepValues, normalizeThresholds } from '../model/thresholds';
+import { normalizeThresholds } from '../../model/fieldConfig';
 
 interface Props {
   width: number;
@@ -20,6 +20,16 @@ interface Props {
 
 const START = (-210 * Math.PI) / 180; // angle of min (from +x axis, SVG y down → we flip)
 const SWEEP = (240 * Math.PI) / 180;
+
+/**
+ * The value of each threshold step, percentage steps scaled into min..max, to place the bands
+ * (the gauge is not in the library, so neither is this).
+ */
+export function absoluteStepValues(thresholds: ThresholdsConfig, range: { min: number; max: number }): number[] {
+  return thresholds.steps.map((s) =>
+    thresholds.mode === ThresholdsMode.Percentage && Number.isFinite(s.value) ? range.min + ((range.max - range.min) * s.value) / 100 : s.value
+  );
+}
 
 function polar(cx: number, cy: number, r: number, a: number): [number, number] {
   return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
