@@ -60,10 +60,6 @@ impl Location {
     pub fn file_start(file: &Path) -> Location {
         Position::START.in_file(file)
     }
-
-    pub fn position(&self) -> Position {
-        Position { line: self.line, column: self.column }
-    }
 }
 
 /// `file:line:col` (the pointer leads the message: see [`Diagnostic::text`]).

@@ -279,8 +279,7 @@ impl Dashboard<'_, '_> {
     /// `panel-title`, `panel-description`, `panel-unit`, `panel-datasource`.
     fn panel_metadata(&mut self) {
         for view in panels(self.json) {
-            let (pointer, panel) = (view.pointer(), view.json);
-            let kind = panel["type"].as_str().unwrap_or("");
+            let (pointer, panel, kind) = (view.pointer(), view.json, view.kind());
             if non_empty(&panel["title"]).is_none() {
                 self.report.at(
                     &format!("{pointer}/title"),
@@ -289,7 +288,7 @@ impl Dashboard<'_, '_> {
                     "give it a short title saying what it shows",
                 );
             }
-            if kind == "row" {
+            if view.is_row() {
                 continue;
             }
             if non_empty(&panel["description"]).is_none() {
@@ -300,8 +299,8 @@ impl Dashboard<'_, '_> {
                     "describe what healthy looks like and what to do if not (shown in the panel's info tooltip)",
                 );
             }
-            let defaults = &panel["fieldConfig"]["defaults"];
-            let has_unit = non_empty(&defaults["unit"]).is_some();
+            let defaults = view.defaults();
+            let has_unit = view.unit().is_some_and(|unit| !unit.trim().is_empty());
             if NUMERIC_PANELS.contains(&kind) && !has_unit {
                 self.report.at(
                     &format!("{pointer}/fieldConfig/defaults/unit"),
@@ -322,8 +321,13 @@ impl Dashboard<'_, '_> {
                 continue;
             }
             self.datasource(&format!("{pointer}/datasource"), &panel["datasource"], RuleId::PanelDatasource, "the panel");
-            for (j, target) in panel["targets"].as_array().into_iter().flatten().enumerate() {
-                self.datasource(&format!("{pointer}/targets/{j}/datasource"), &target["datasource"], RuleId::PanelDatasource, "the target");
+            for target in view.targets() {
+                self.datasource(
+                    &format!("{}/datasource", target.pointer),
+                    &target.json["datasource"],
+                    RuleId::PanelDatasource,
+                    "the target",
+                );
             }
         }
     }

@@ -72,7 +72,7 @@ fn is_wrapped(json: &Value) -> bool {
 }
 
 /// The dashboard model of a parsed file: the wrapped model of an API export, else the file.
-pub fn unwrapped(json: &Value) -> &Value {
+fn unwrapped(json: &Value) -> &Value {
     if is_wrapped(json) {
         &json[WRAPPER_KEY]
     } else {

@@ -12,7 +12,7 @@ pub mod panels;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use file::{unwrapped, DashboardFile};
+pub use file::DashboardFile;
 pub use panels::{drawn_panels, PanelView};
 
 use crate::diagnostic::{Diagnostic, Location};
