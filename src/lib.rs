@@ -14,6 +14,7 @@
 //! the library never sees a clap type.
 
 pub mod alerting;
+pub mod diagnostic;
 pub mod exit;
 pub mod fsutil;
 pub mod generate;

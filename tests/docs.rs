@@ -75,6 +75,19 @@ fn a_changed_description_makes_its_guide_stale_and_docs_rewrites_only_it() {
     assert!(output.contains("0 written"), "a second run changes nothing: {output}");
 }
 
+/// Grafana's HTTP API exports a dashboard wrapped as `{"meta": ..., "dashboard": {...}}`: the
+/// wrapped file is documented like the plain one (its guide stays current, byte for byte).
+#[test]
+fn a_wrapped_export_is_documented_like_its_model() {
+    let pack = pack_copy();
+    let dashboard = common::dashboard_file(pack.path(), "meshkit-gossip");
+    let text = std::fs::read_to_string(&dashboard).unwrap();
+    std::fs::write(&dashboard, format!("{{\"meta\": {{\"slug\": \"meshkit-gossip\"}}, \"dashboard\": {text}}}")).unwrap();
+    let (code, output) = docs(pack.path(), &["--check"]);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains(", 0 stale"), "{output}");
+}
+
 /// Relative link and image targets in a Markdown file that do not exist.
 fn broken_links(file: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();

@@ -53,6 +53,23 @@ fn dashboards_are_served_by_uid() {
     assert_eq!(get("/api/dashboards/uid/nope").status(), StatusCode::NOT_FOUND);
 }
 
+/// Grafana's HTTP API exports a dashboard wrapped as `{"dashboard": {...}, "meta": {...}}`; the
+/// server lists it by its uid and answers with the plain model, as for any other file.
+#[test]
+fn a_wrapped_export_is_served_as_its_model() {
+    let listed: serde_json::Value = get("/api/dashboards").json().unwrap();
+    assert!(
+        listed.as_array().unwrap().iter().any(|d| d["uid"] == "fixture-wrapped" && d["title"] == "Fixture: wrapped export"),
+        "{listed}"
+    );
+    let answer = get("/api/dashboards/uid/fixture-wrapped");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let served: serde_json::Value = answer.json().unwrap();
+    assert_eq!(served["dashboard"]["uid"], "fixture-wrapped", "{served}");
+    assert_eq!(served["dashboard"]["panels"][0]["type"], "stat", "{served}");
+    assert!(served["dashboard"].get("dashboard").is_none() && served["dashboard"].get("meta").is_none(), "unwrapped: {served}");
+}
+
 #[test]
 fn the_read_only_query_api_is_proxied() {
     let scenario = meshkit_obs::pack::scenario::load(&common::pack_root().join("scenarios/reference.yaml"), i64::MAX / 4).unwrap();

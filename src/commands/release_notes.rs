@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
+use meshkit_obs::diagnostic::Diagnostic;
 use meshkit_obs::exit::{Outcome, ToolError};
+use meshkit_obs::pack::dashboards::DashboardFile;
 use meshkit_obs::pack::git::Repo;
 use meshkit_obs::pack::layout;
 use meshkit_obs::pack::rules::{self, RULES_SUFFIX};
@@ -27,14 +29,12 @@ pub fn run(pack: &Path, from: &str, to: Option<&str>) -> anyhow::Result<Outcome>
 fn snapshot(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
     let mut snapshot = Snapshot::default();
     for path in repo.files(commit, layout::DASHBOARDS)?.iter().filter(|p| p.ends_with(".json")) {
-        let json: serde_json::Value = serde_json::from_str(&repo.show(commit, path)?).map_err(|err| {
-            ToolError::InvalidInput(format!(
-                "{commit}:{path}:{}:{}: not valid JSON: {err}; fix: release notes read every dashboard at both revisions: pick revisions whose dashboards parse",
-                err.line(),
-                err.column()
-            ))
+        let file = DashboardFile::from_bytes(Path::new(&format!("{commit}:{path}")), repo.show(commit, path)?.as_bytes());
+        let model = file.model().map_err(|diagnostic| Diagnostic {
+            fix: Some("release notes read every dashboard at both revisions: pick revisions whose dashboards parse".into()),
+            ..diagnostic
         })?;
-        snapshot.add_dashboard(path, &json);
+        snapshot.add_dashboard(path, model);
     }
     let rule_files = repo.files(commit, layout::RULES)?;
     // Only the rule files directly in alerts/ (alerts/tests/ holds promtool tests).

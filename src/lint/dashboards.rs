@@ -3,19 +3,18 @@
 //! the template variables, the links, and every query (see [`super::queries`]). Each finding
 //! names the JSON pointer of the offending element and is located at it in the file.
 //!
-//! Unlike `crate::pack::dashboards` (which stops `check` at the first broken file), this reads
-//! leniently and reports everything it can.
+//! Files are read by `crate::pack::dashboards::DashboardFile` like everywhere else (a wrapped
+//! export is linted as its model, located in the file), but unlike `check` (which stops at the
+//! first broken dashboard), lint reports everything it can.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::json_location::locate;
-use super::queries::{self, Context, Problem};
-use super::series::Series;
-use super::{rule_id, template, Finding};
-use crate::pack::catalogue::Catalogue;
+use super::queries::{self, Context as QueryContext, Problem};
+use super::{template, Context, Finding, RuleId};
+use crate::pack::dashboards::panels::{panels, PanelView};
+use crate::pack::dashboards::DashboardFile;
 use crate::pack::layout;
 use crate::pack::links;
 
@@ -33,78 +32,36 @@ const QUERYLESS_PANELS: &[&str] = &["row", "text"];
 const SCOPE_VARIABLES: &[&str] = &["cluster", "namespace"];
 const DATASOURCE_UIDS: &[&str] = &["${datasource}", "$datasource"];
 
-/// One dashboard file as read for lint.
-pub struct DashboardFile {
-    pub path: PathBuf,
-    text: String,
-    json: Result<Value, serde_json::Error>,
-}
-
-impl DashboardFile {
-    /// The parsed dashboard; None when the file is not JSON (its `dashboard-json` finding).
-    pub fn json(&self) -> Option<&Value> {
-        self.json.as_ref().ok()
-    }
-
-    pub fn uid(&self) -> Option<&str> {
-        self.json.as_ref().ok()?.get("uid")?.as_str()
-    }
-
-    /// Where `pointer` is written in the file.
-    pub fn locate(&self, pointer: &str) -> (u64, u64) {
-        locate(&self.text, pointer)
-    }
-
-    /// (pointer, query, regex) of the dashboard's `datasource`-type variables.
-    pub fn datasource_variables(&self) -> Vec<(String, String, String)> {
-        variables(self.json.as_ref().unwrap_or(&Value::Null))
-            .filter(|(_, v)| v["type"] == "datasource")
-            .map(|(pointer, v)| (pointer, v["query"].as_str().unwrap_or("").to_string(), v["regex"].as_str().unwrap_or("").to_string()))
-            .collect()
-    }
-}
-
-/// Every `*.json` below `<pack>/dashboards/`, read (a file that is not JSON is kept for its
-/// `dashboard-json` finding).
-pub fn read_all(pack_root: &Path) -> anyhow::Result<Vec<DashboardFile>> {
-    let mut files = Vec::new();
-    for path in crate::fsutil::files_below(&pack_root.join(layout::DASHBOARDS), |name| name.ends_with(".json")) {
-        let text = std::fs::read_to_string(&path).map_err(|err| anyhow::anyhow!("{}: cannot read: {err}", path.display()))?;
-        let json = serde_json::from_str(&text);
-        files.push(DashboardFile { path, text, json });
-    }
-    Ok(files)
-}
-
-/// All dashboard findings.
-pub fn lint(pack_root: &Path, files: &[DashboardFile], catalogue: &Catalogue, series: &Series) -> Vec<Finding> {
-    let uids: BTreeSet<&str> = files.iter().filter_map(DashboardFile::uid).collect();
+/// The findings of every dashboard check on `files` (the version bump against git aside: see
+/// [`super::versions::version_bumps`]).
+pub fn check(context: &Context, files: &[DashboardFile]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for file in files {
         let mut report = Report { file, findings: Vec::new() };
-        match &file.json {
-            Err(err) => {
-                report.findings.push(Finding {
-                    path: file.path.clone(),
-                    line: err.line() as u64,
-                    column: err.column() as u64,
-                    rule: rule_id("dashboard-json"),
-                    message: format!("not valid JSON: {err}"),
-                    fix: "repair the JSON (Grafana's \"Export\" writes a valid file)".to_string(),
-                });
-            }
+        match file.model() {
+            Err(diagnostic) => report.findings.push(Finding::new(RuleId::DashboardJson, diagnostic)),
             Ok(json) if !json.is_object() => report.at(
                 "",
-                "dashboard-json",
+                RuleId::DashboardJson,
                 "the dashboard is not a JSON object".into(),
                 "export the dashboard model (an object with uid, title, panels, templating)",
             ),
-            Ok(json) => Dashboard { pack_root, json, uids: &uids, catalogue, series, report: &mut report }.lint(),
+            Ok(json) => {
+                Dashboard { context, json, report: &mut report }.lint();
+                report.findings.extend(super::versions::pack_version(file, json));
+            }
         }
         findings.extend(report.findings);
     }
-    findings.extend(super::versions::lint(pack_root, files));
     findings
+}
+
+/// (pointer, query, regex) of the `datasource`-type variables of a dashboard model.
+pub fn datasource_variables(json: &Value) -> Vec<(String, String, String)> {
+    variables(json)
+        .filter(|(_, v)| v["type"] == "datasource")
+        .map(|(pointer, v)| (pointer, v["query"].as_str().unwrap_or("").to_string(), v["regex"].as_str().unwrap_or("").to_string()))
+        .collect()
 }
 
 /// Findings of one file, located by JSON pointer.
@@ -114,17 +71,8 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn at(&mut self, pointer: &str, rule: &str, message: String, fix: &str) {
-        let (line, column) = self.file.locate(pointer);
-        let pointer = if pointer.is_empty() { "/" } else { pointer };
-        self.findings.push(Finding {
-            path: self.file.path.clone(),
-            line,
-            column,
-            rule: rule_id(rule),
-            message: format!("{pointer}: {message}"),
-            fix: fix.to_string(),
-        });
+    fn at(&mut self, pointer: &str, rule: RuleId, message: String, fix: &str) {
+        self.findings.push(Finding::new(rule, self.file.diagnostic(pointer, message, fix)));
     }
 
     fn problems(&mut self, pointer: &str, problems: Vec<Problem>) {
@@ -144,28 +92,13 @@ fn defined_names(json: &Value) -> BTreeSet<&str> {
     variables(json).filter_map(|(_, v)| v["name"].as_str()).collect()
 }
 
-/// (pointer, panel, row index) of every panel, rows' nested panels included.
-fn panels(json: &Value) -> Vec<(String, &Value, Option<usize>)> {
-    let mut out = Vec::new();
-    for (i, panel) in json["panels"].as_array().into_iter().flatten().enumerate() {
-        out.push((format!("/panels/{i}"), panel, None));
-        for (j, inner) in panel["panels"].as_array().into_iter().flatten().enumerate() {
-            out.push((format!("/panels/{i}/panels/{j}"), inner, Some(i)));
-        }
-    }
-    out
-}
-
 fn non_empty(value: &Value) -> Option<&str> {
     value.as_str().filter(|s| !s.trim().is_empty())
 }
 
 struct Dashboard<'a, 'r> {
-    pack_root: &'a Path,
+    context: &'a Context,
     json: &'a Value,
-    uids: &'a BTreeSet<&'a str>,
-    catalogue: &'a Catalogue,
-    series: &'a Series,
     report: &'r mut Report<'a>,
 }
 
@@ -188,30 +121,36 @@ impl Dashboard<'_, '_> {
         let json = self.json;
         const FIX: &str = "export the dashboard from Grafana 11+ (or follow its JSON model)";
         if non_empty(&json["title"]).is_none() {
-            self.report.at("/title", "dashboard-json", "`title` is missing or not a string".into(), FIX);
+            self.report.at("/title", RuleId::DashboardJson, "`title` is missing or not a string".into(), FIX);
         }
         if json["schemaVersion"].as_u64().is_none_or(|v| v < MIN_SCHEMA_VERSION) {
-            self.report.at("/schemaVersion", "dashboard-json", format!("`schemaVersion` must be a number >= {MIN_SCHEMA_VERSION}"), FIX);
+            self.report.at(
+                "/schemaVersion",
+                RuleId::DashboardJson,
+                format!("`schemaVersion` must be a number >= {MIN_SCHEMA_VERSION}"),
+                FIX,
+            );
         }
         if !json["panels"].is_array() {
-            self.report.at("/panels", "dashboard-json", "`panels` is missing or not an array".into(), FIX);
+            self.report.at("/panels", RuleId::DashboardJson, "`panels` is missing or not an array".into(), FIX);
         }
         if !json["templating"]["list"].is_array() {
-            self.report.at("/templating", "dashboard-json", "`templating.list` is missing or not an array".into(), FIX);
+            self.report.at("/templating", RuleId::DashboardJson, "`templating.list` is missing or not an array".into(), FIX);
         }
-        for (pointer, panel, _) in panels(json) {
+        for view in panels(json) {
+            let (pointer, panel) = (view.pointer(), view.json);
             if !panel.is_object() {
-                self.report.at(&pointer, "dashboard-json", "a panel is not an object".into(), FIX);
+                self.report.at(&pointer, RuleId::DashboardJson, "a panel is not an object".into(), FIX);
                 continue;
             }
             if !panel["type"].is_string() {
-                self.report.at(&pointer, "dashboard-json", "the panel has no `type`".into(), FIX);
+                self.report.at(&pointer, RuleId::DashboardJson, "the panel has no `type`".into(), FIX);
             }
             if !panel["id"].is_number() {
-                self.report.at(&pointer, "dashboard-json", "the panel has no numeric `id`".into(), FIX);
+                self.report.at(&pointer, RuleId::DashboardJson, "the panel has no numeric `id`".into(), FIX);
             }
             if ["x", "y", "w", "h"].iter().any(|k| !panel["gridPos"][k].is_number()) {
-                self.report.at(&format!("{pointer}/gridPos"), "dashboard-json", "`gridPos` needs numbers x, y, w and h".into(), FIX);
+                self.report.at(&format!("{pointer}/gridPos"), RuleId::DashboardJson, "`gridPos` needs numbers x, y, w and h".into(), FIX);
             }
         }
     }
@@ -222,7 +161,7 @@ impl Dashboard<'_, '_> {
         if self.json["uid"].as_str() != Some(stem.as_str()) {
             self.report.at(
                 "/uid",
-                "dashboard-uid",
+                RuleId::DashboardUid,
                 format!("uid {} is not the file stem `{stem}`", self.json["uid"]),
                 &format!("set \"uid\": \"{stem}\" (or rename the file after the uid)"),
             );
@@ -235,7 +174,7 @@ impl Dashboard<'_, '_> {
         if !json["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == PACK_TAG)) {
             self.report.at(
                 "/tags",
-                "dashboard-settings",
+                RuleId::DashboardSettings,
                 format!("the `{PACK_TAG}` tag is missing"),
                 &format!("add \"{PACK_TAG}\" to tags (dashboard links list the pack by it)"),
             );
@@ -243,7 +182,7 @@ impl Dashboard<'_, '_> {
         if json["editable"] != Value::Bool(false) {
             self.report.at(
                 "/editable",
-                "dashboard-settings",
+                RuleId::DashboardSettings,
                 "`editable` is not false".into(),
                 "set \"editable\": false: provisioning owns the dashboard, UI edits would be lost",
             );
@@ -251,7 +190,7 @@ impl Dashboard<'_, '_> {
         if non_empty(&json["time"]["from"]).is_none() || non_empty(&json["time"]["to"]).is_none() {
             self.report.at(
                 "/time",
-                "dashboard-settings",
+                RuleId::DashboardSettings,
                 "`time.from`/`time.to` are not set".into(),
                 "set a default range, e.g. {\"from\": \"now-6h\", \"to\": \"now\"}",
             );
@@ -259,24 +198,26 @@ impl Dashboard<'_, '_> {
         if non_empty(&json["refresh"]).is_none() {
             self.report.at(
                 "/refresh",
-                "dashboard-settings",
+                RuleId::DashboardSettings,
                 "`refresh` is not set".into(),
                 "set \"refresh\": \"1m\" (an operator dashboard stays current)",
             );
         }
         let links_pack = json["links"].as_array().into_iter().flatten().any(|link| {
             (link["type"] == "dashboards" && link["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == PACK_TAG)))
-                || (link["type"] == "link" && link["url"].as_str().and_then(dashboard_uid_of).is_some_and(|uid| self.uids.contains(uid)))
+                || (link["type"] == "link"
+                    && link["url"].as_str().and_then(links::dashboard_uid).is_some_and(|uid| self.context.dashboard_uids.contains(uid)))
         });
         if !links_pack {
-            self.report.at("/links", "dashboard-settings", "no link to the other pack dashboards".into(), &format!("add a dashboard link {{\"type\": \"dashboards\", \"tags\": [\"{PACK_TAG}\"], \"includeVars\": true, \"keepTime\": true}}"));
+            self.report.at("/links", RuleId::DashboardSettings, "no link to the other pack dashboards".into(), &format!("add a dashboard link {{\"type\": \"dashboards\", \"tags\": [\"{PACK_TAG}\"], \"includeVars\": true, \"keepTime\": true}}"));
         }
     }
 
     /// `panel-id`: unique positive integer ids (screenshots and links are keyed by them).
     fn panel_ids(&mut self) {
         let mut seen: BTreeMap<u64, String> = BTreeMap::new();
-        for (pointer, panel, _) in panels(self.json) {
+        for view in panels(self.json) {
+            let (pointer, panel) = (view.pointer(), view.json);
             let id = &panel["id"];
             if !id.is_number() {
                 continue;
@@ -284,7 +225,7 @@ impl Dashboard<'_, '_> {
             match id.as_u64().filter(|&id| id > 0) {
                 None => self.report.at(
                     &format!("{pointer}/id"),
-                    "panel-id",
+                    RuleId::PanelId,
                     format!("panel id {id} is not a positive integer"),
                     "give every panel a unique positive integer id",
                 ),
@@ -292,7 +233,7 @@ impl Dashboard<'_, '_> {
                     if let Some(first) = seen.insert(id, pointer.clone()) {
                         self.report.at(
                             &format!("{pointer}/id"),
-                            "panel-id",
+                            RuleId::PanelId,
                             format!("panel id {id} is also the id of {first}"),
                             "give every panel a unique id (rows' panels included)",
                         );
@@ -306,7 +247,8 @@ impl Dashboard<'_, '_> {
     /// (the top level, or one collapsed row's panels).
     fn grid(&mut self) {
         let mut layouts: BTreeMap<Option<usize>, Vec<(String, [i64; 4])>> = BTreeMap::new();
-        for (pointer, panel, row) in panels(self.json) {
+        for view in panels(self.json) {
+            let (pointer, panel, row) = (view.pointer(), view.json, view.row());
             let Some(rect) = ["x", "y", "w", "h"].map(|k| panel["gridPos"][k].as_i64()).into_iter().collect::<Option<Vec<i64>>>() else {
                 continue;
             };
@@ -315,7 +257,7 @@ impl Dashboard<'_, '_> {
             if x < 0 || y < 0 || w < 1 || h < 1 || x + w > 24 {
                 self.report.at(
                     &grid,
-                    "panel-grid",
+                    RuleId::PanelGrid,
                     format!("gridPos x={x} y={y} w={w} h={h} is outside the 24-column grid"),
                     "keep x >= 0, y >= 0, w >= 1, h >= 1 and x + w <= 24",
                 );
@@ -325,7 +267,7 @@ impl Dashboard<'_, '_> {
             if let Some((other, _)) = layout.iter().find(|(_, [ox, oy, ow, oh])| x < ox + ow && *ox < x + w && y < oy + oh && *oy < y + h) {
                 self.report.at(
                     &grid,
-                    "panel-grid",
+                    RuleId::PanelGrid,
                     format!("the panel overlaps {other}"),
                     "move it below or beside the other panel (Grafana would shift one of them)",
                 );
@@ -336,33 +278,33 @@ impl Dashboard<'_, '_> {
 
     /// `panel-title`, `panel-description`, `panel-unit`, `panel-datasource`.
     fn panel_metadata(&mut self) {
-        for (pointer, panel, _) in panels(self.json) {
-            let kind = panel["type"].as_str().unwrap_or("");
+        for view in panels(self.json) {
+            let (pointer, panel, kind) = (view.pointer(), view.json, view.kind());
             if non_empty(&panel["title"]).is_none() {
                 self.report.at(
                     &format!("{pointer}/title"),
-                    "panel-title",
+                    RuleId::PanelTitle,
                     "the panel has no title".into(),
                     "give it a short title saying what it shows",
                 );
             }
-            if kind == "row" {
+            if view.is_row() {
                 continue;
             }
             if non_empty(&panel["description"]).is_none() {
                 self.report.at(
                     &format!("{pointer}/description"),
-                    "panel-description",
+                    RuleId::PanelDescription,
                     "the panel has no description".into(),
                     "describe what healthy looks like and what to do if not (shown in the panel's info tooltip)",
                 );
             }
-            let defaults = &panel["fieldConfig"]["defaults"];
-            let has_unit = non_empty(&defaults["unit"]).is_some();
+            let defaults = view.defaults();
+            let has_unit = view.unit().is_some_and(|unit| !unit.trim().is_empty());
             if NUMERIC_PANELS.contains(&kind) && !has_unit {
                 self.report.at(
                     &format!("{pointer}/fieldConfig/defaults/unit"),
-                    "panel-unit",
+                    RuleId::PanelUnit,
                     format!("the {kind} panel has no unit"),
                     "set fieldConfig.defaults.unit (ms, percentunit, short, none, ...)",
                 );
@@ -370,7 +312,7 @@ impl Dashboard<'_, '_> {
             if STATE_PANELS.contains(&kind) && !has_unit && defaults["mappings"].as_array().is_none_or(|m| m.is_empty()) {
                 self.report.at(
                     &format!("{pointer}/fieldConfig/defaults"),
-                    "panel-unit",
+                    RuleId::PanelUnit,
                     format!("the {kind} panel has neither value mappings nor a unit"),
                     "add value mappings naming the states (or a unit)",
                 );
@@ -378,14 +320,19 @@ impl Dashboard<'_, '_> {
             if QUERYLESS_PANELS.contains(&kind) {
                 continue;
             }
-            self.datasource(&format!("{pointer}/datasource"), &panel["datasource"], "panel-datasource", "the panel");
-            for (j, target) in panel["targets"].as_array().into_iter().flatten().enumerate() {
-                self.datasource(&format!("{pointer}/targets/{j}/datasource"), &target["datasource"], "panel-datasource", "the target");
+            self.datasource(&format!("{pointer}/datasource"), &panel["datasource"], RuleId::PanelDatasource, "the panel");
+            for target in view.targets() {
+                self.datasource(
+                    &format!("{}/datasource", target.pointer),
+                    &target.json["datasource"],
+                    RuleId::PanelDatasource,
+                    "the target",
+                );
             }
         }
     }
 
-    fn datasource(&mut self, pointer: &str, datasource: &Value, rule: &str, what: &str) {
+    fn datasource(&mut self, pointer: &str, datasource: &Value, rule: RuleId, what: &str) {
         let ok = datasource["type"] == "prometheus" && datasource["uid"].as_str().is_some_and(|uid| DATASOURCE_UIDS.contains(&uid));
         if !ok {
             self.report.at(pointer, rule, format!("{what}'s datasource is {datasource}, not the dashboard's data source variable"), "set \"datasource\": {\"type\": \"prometheus\", \"uid\": \"${datasource}\"} (a hard-coded uid breaks on every other Grafana)");
@@ -399,23 +346,24 @@ impl Dashboard<'_, '_> {
         if !variables(json).any(|(_, v)| v["name"] == "datasource" && v["type"] == "datasource" && v["query"] == "prometheus") {
             self.report.at(
                 "/templating/list",
-                "template-datasource-rule",
+                RuleId::TemplateDatasourceRule,
                 "no `datasource` variable of type datasource with query `prometheus`".into(),
                 "add {\"name\": \"datasource\", \"type\": \"datasource\", \"query\": \"prometheus\"} first in templating.list",
             );
         }
         let values = variable_values(json);
-        let context = Context { series: self.series, catalogue: self.catalogue, is_target: false, scope_variables: &[] };
+        let context =
+            QueryContext { series: &self.context.series, catalogue: &self.context.catalogue, is_target: false, scope_variables: &[] };
         for (pointer, variable) in variables(json).filter(|(_, v)| v["type"] == "query") {
             if variable["refresh"] != 2 {
                 self.report.at(
                     &format!("{pointer}/refresh"),
-                    "template-on-time-change-reload-rule",
+                    RuleId::TemplateOnTimeChangeReloadRule,
                     "the query variable does not reload on time range change".into(),
                     "set \"refresh\": 2 (On time range change), so the options follow the series in range",
                 );
             }
-            self.datasource(&format!("{pointer}/datasource"), &variable["datasource"], "variable-query", "the variable");
+            self.datasource(&format!("{pointer}/datasource"), &variable["datasource"], RuleId::VariableQuery, "the variable");
             let (query_pointer, query) = match &variable["query"] {
                 Value::String(query) => (format!("{pointer}/query"), query.as_str()),
                 other => (format!("{pointer}/query/query"), other["query"].as_str().unwrap_or("")),
@@ -437,16 +385,17 @@ impl Dashboard<'_, '_> {
             texts.push((format!("{pointer}/query/query"), &variable["query"]["query"]));
         }
         let mut repeats = Vec::new();
-        for (pointer, panel, _) in panels(json) {
-            texts.push((format!("{pointer}/title"), &panel["title"]));
-            for (k, link) in panel_links(panel) {
-                texts.push((format!("{pointer}/{k}/url"), &link["url"]));
+        for view in panels(json) {
+            let pointer = view.pointer();
+            texts.push((format!("{pointer}/title"), &view.json["title"]));
+            for (link_pointer, link) in view.links() {
+                texts.push((format!("{link_pointer}/url"), &link["url"]));
             }
-            for (j, target) in panel["targets"].as_array().into_iter().flatten().enumerate() {
-                texts.push((format!("{pointer}/targets/{j}/expr"), &target["expr"]));
-                texts.push((format!("{pointer}/targets/{j}/legendFormat"), &target["legendFormat"]));
+            for target in view.targets() {
+                texts.push((format!("{}/expr", target.pointer), &target.json["expr"]));
+                texts.push((format!("{}/legendFormat", target.pointer), &target.json["legendFormat"]));
             }
-            if let Some(repeat) = non_empty(&panel["repeat"]) {
+            if let Some(repeat) = non_empty(&view.json["repeat"]) {
                 repeats.push((format!("{pointer}/repeat"), repeat));
             }
         }
@@ -461,7 +410,7 @@ impl Dashboard<'_, '_> {
             for name in unknown {
                 self.report.at(
                     &pointer,
-                    "variable-undefined",
+                    RuleId::VariableUndefined,
                     format!("`${name}` is neither a variable of this dashboard nor a Grafana builtin"),
                     FIX,
                 );
@@ -471,7 +420,7 @@ impl Dashboard<'_, '_> {
             if !defined.contains(name) {
                 self.report.at(
                     &pointer,
-                    "variable-undefined",
+                    RuleId::VariableUndefined,
                     format!("repeats by `{name}`, which is not a variable of this dashboard"),
                     FIX,
                 );
@@ -489,24 +438,26 @@ impl Dashboard<'_, '_> {
             .enumerate()
             .filter_map(|(k, l)| Some((format!("/links/{k}/url"), l["url"].as_str()?)))
             .collect();
-        for (pointer, panel, _) in panels(json) {
-            urls.extend(panel_links(panel).into_iter().filter_map(|(k, link)| Some((format!("{pointer}/{k}/url"), link["url"].as_str()?))));
+        for view in panels(json) {
+            urls.extend(view.links().into_iter().filter_map(|(pointer, link)| Some((format!("{pointer}/url"), link["url"].as_str()?))));
         }
         for (pointer, url) in urls {
             if let Some(alert) = links::runbook_alert(url) {
-                if !self.pack_root.join(layout::RUNBOOKS).join(format!("{alert}.md")).is_file() {
+                if !self.context.pack_root.join(layout::RUNBOOKS).join(format!("{alert}.md")).is_file() {
                     self.report.at(
                         &pointer,
-                        "panel-link",
+                        RuleId::PanelLink,
                         format!("links the runbook of `{alert}`, but {}/{alert}.md does not exist", layout::RUNBOOKS),
                         "link an existing runbook (docs/runbooks/<Alert>.md) or write it",
                     );
                 }
-            } else if let Some(uid) = dashboard_uid_of(url).filter(|uid| !uid.contains('$') && !self.uids.contains(uid)) {
-                let known: Vec<&str> = self.uids.iter().copied().collect();
+            } else if let Some(uid) =
+                links::dashboard_uid(url).filter(|uid| !uid.contains('$') && !self.context.dashboard_uids.contains(*uid))
+            {
+                let known: Vec<&str> = self.context.dashboard_uids.iter().map(String::as_str).collect();
                 self.report.at(
                     &pointer,
-                    "panel-link",
+                    RuleId::PanelLink,
                     format!("links dashboard `{uid}`, which no pack dashboard has as uid"),
                     &format!("link /d/<uid> with one of {}", known.join(", ")),
                 );
@@ -520,49 +471,26 @@ impl Dashboard<'_, '_> {
         let values = variable_values(json);
         let defined = defined_names(json);
         let scope: Vec<&str> = SCOPE_VARIABLES.iter().copied().filter(|s| defined.contains(s)).collect();
-        let context = Context { series: self.series, catalogue: self.catalogue, is_target: true, scope_variables: &scope };
-        for (pointer, panel, _) in panels(json) {
-            for (j, target) in panel["targets"].as_array().into_iter().flatten().enumerate() {
-                let target_pointer = format!("{pointer}/targets/{j}");
-                if let Some(expr) = target["expr"].as_str() {
-                    let problems = queries::check(&template::substitute(expr, &values), &context);
-                    self.report.problems(&format!("{target_pointer}/expr"), problems);
-                }
-                let legend = target["legendFormat"].as_str().unwrap_or("");
-                for label in legend.split("{{").skip(1).filter_map(|part| part.split_once("}}")).map(|(label, _)| label.trim()) {
-                    if let Some(reason) = self.catalogue.avoid_labels.get(label) {
-                        self.report.at(
-                            &format!("{target_pointer}/legendFormat"),
-                            "group-by-avoid-label",
-                            format!("the legend shows `{label}` ({reason})"),
-                            "aggregate the label away in the query and drop it from the legend",
-                        );
-                    }
+        let context =
+            QueryContext { series: &self.context.series, catalogue: &self.context.catalogue, is_target: true, scope_variables: &scope };
+        for target in panels(json).iter().flat_map(PanelView::targets) {
+            if let Some(expr) = target.expr() {
+                let problems = queries::check(&template::substitute(expr, &values), &context);
+                self.report.problems(&format!("{}/expr", target.pointer), problems);
+            }
+            let legend = target.legend().unwrap_or("");
+            for label in legend.split("{{").skip(1).filter_map(|part| part.split_once("}}")).map(|(label, _)| label.trim()) {
+                if let Some(reason) = self.context.catalogue.avoid_labels.get(label) {
+                    self.report.at(
+                        &format!("{}/legendFormat", target.pointer),
+                        RuleId::GroupByAvoidLabel,
+                        format!("the legend shows `{label}` ({reason})"),
+                        "aggregate the label away in the query and drop it from the legend",
+                    );
                 }
             }
         }
     }
-}
-
-/// The links of a panel: (pointer suffix, link) for panel links and field data links.
-fn panel_links(panel: &Value) -> Vec<(String, &Value)> {
-    let mut out: Vec<(String, &Value)> =
-        panel["links"].as_array().into_iter().flatten().enumerate().map(|(k, l)| (format!("links/{k}"), l)).collect();
-    out.extend(
-        panel["fieldConfig"]["defaults"]["links"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(k, l)| (format!("fieldConfig/defaults/links/{k}"), l)),
-    );
-    out
-}
-
-/// The uid a `.../d/<uid>...` URL opens.
-fn dashboard_uid_of(url: &str) -> Option<&str> {
-    let after = &url[url.find("/d/")? + 3..];
-    Some(after.split(['?', '/', '#']).next().unwrap_or(after)).filter(|uid| !uid.is_empty())
 }
 
 /// Each variable's current value (the first, for multi-value variables), else its first
@@ -581,7 +509,7 @@ fn variable_values(json: &Value) -> BTreeMap<String, String> {
 }
 
 /// Checks a query variable's query in the forms Grafana's Prometheus data source knows.
-fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
+fn variable_query(query: &str, context: &QueryContext) -> Vec<Problem> {
     let query = query.trim();
     let call = |name: &str| {
         query.strip_prefix(name).map(str::trim_start).and_then(|r| r.strip_prefix('(')).and_then(|r| r.strip_suffix(')')).map(str::trim)
@@ -597,7 +525,7 @@ fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
             }
             None if context.series.any_carries(args) => Vec::new(),
             None => vec![Problem {
-                rule: rule_id("label-unknown"),
+                rule: RuleId::LabelUnknown,
                 message: format!("no series in metrics/catalogue.yaml carries label `{args}`"),
                 fix: "list a label the catalogue declares (target labels: cluster, namespace, node, ...)".to_string(),
             }],
@@ -610,7 +538,7 @@ fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
         return match crate::pack::promql::name_regex(regex) {
             Some(selector) if context.series.any_name(|name| selector.matches_name(name)) => Vec::new(),
             _ => vec![Problem {
-                rule: rule_id("variable-query"),
+                rule: RuleId::VariableQuery,
                 message: format!("metrics({regex}) matches no series of the catalogue or the recording rules"),
                 fix: "match catalogue series names (metrics/catalogue.yaml)".to_string(),
             }],
@@ -620,7 +548,7 @@ fn variable_query(query: &str, context: &Context) -> Vec<Problem> {
         return if selector.is_empty() { Vec::new() } else { queries::check(selector, context) };
     }
     vec![Problem {
-        rule: rule_id("variable-query"),
+        rule: RuleId::VariableQuery,
         message: format!("`{query}` is not a Prometheus variable query"),
         fix: "use label_values(metric{...}, label), label_values(label), label_names(), metrics(regex) or query_result(expr)".to_string(),
     }]

@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::dashboards::DashboardFile;
-use super::{rule_id, template, Finding};
+use super::{template, Finding, RuleId};
+use crate::diagnostic::{Diagnostic, Location, Position};
+use crate::pack::dashboards::DashboardFile;
 use crate::pack::layout;
 use crate::pack::provisioning::{self, Provisioning};
-use crate::pack::rules::{Position, Unreadable};
 
 /// The provisioning YAML files of the pack (what the summary counts).
 pub fn file_count(pack_root: &Path) -> usize {
@@ -23,28 +23,26 @@ pub fn file_count(pack_root: &Path) -> usize {
         .sum()
 }
 
-/// All provisioning findings.
-pub fn lint(pack_root: &Path, dashboards: &[DashboardFile]) -> Vec<Finding> {
-    let provisioning = match provisioning::load(pack_root) {
-        Ok(provisioning) => provisioning,
-        Err(err) => return vec![unreadable(err)],
-    };
+/// The findings of the pack's provisioning as [`provisioning::load`] read it: a file that does
+/// not load is one `provisioning-file` finding (the rest of lint still runs), else [`check`].
+pub fn findings(pack_root: &Path, provisioning: &Result<Provisioning, Diagnostic>, dashboards: &[DashboardFile]) -> Vec<Finding> {
+    match provisioning {
+        Ok(provisioning) => check(pack_root, provisioning, dashboards),
+        Err(diagnostic) => vec![Finding::new(RuleId::ProvisioningFile, diagnostic.clone())],
+    }
+}
+
+/// The findings of the provisioning files of the pack at `pack_root` (provider paths resolve
+/// from it), with `dashboards` the dashboard files they should deliver.
+pub fn check(pack_root: &Path, provisioning: &Provisioning, dashboards: &[DashboardFile]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut finding = |path: &Path, at: Position, rule: &str, message: String, fix: &str| {
-        findings.push(Finding {
-            path: path.to_path_buf(),
-            line: at.line,
-            column: at.column,
-            rule: rule_id(rule),
-            message,
-            fix: fix.to_string(),
-        });
+    let mut finding = |at: Location, rule: RuleId, message: String, fix: &str| {
+        findings.push(Finding::new(rule, Diagnostic::new(at, message, fix)));
     };
     for (provider, why) in provisioning.path_problems(pack_root) {
         finding(
-            &provider.file,
-            provider.path.at,
-            "provisioning-path",
+            provider.path.at.in_file(&provider.file),
+            RuleId::ProvisioningPath,
             format!("provider `{}`: {why}", provider.name.value),
             &format!(
                 "point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)",
@@ -52,37 +50,20 @@ pub fn lint(pack_root: &Path, dashboards: &[DashboardFile]) -> Vec<Finding> {
             ),
         );
     }
-    providers(&provisioning, &mut finding);
-    delivery(pack_root, &provisioning, dashboards, &mut finding);
-    datasources(&provisioning, dashboards, &mut finding);
+    providers(provisioning, &mut finding);
+    delivery(pack_root, provisioning, dashboards, &mut finding);
+    datasources(provisioning, dashboards, &mut finding);
     findings
 }
 
-type Report<'a> = dyn FnMut(&Path, Position, &str, String, &str) + 'a;
-
-/// A provisioning file that does not load, as a `provisioning-file` finding, so the rest of lint
-/// still runs.
-fn unreadable(err: Unreadable) -> Finding {
-    let (message, fix) = err
-        .message
-        .split_once("; fix: ")
-        .unwrap_or((err.message.as_str(), "follow https://grafana.com/docs/grafana/latest/administration/provisioning/"));
-    Finding {
-        path: err.path,
-        line: err.at.line,
-        column: err.at.column,
-        rule: rule_id("provisioning-file"),
-        message: message.to_string(),
-        fix: fix.to_string(),
-    }
-}
+type Report<'a> = dyn FnMut(Location, RuleId, String, &str) + 'a;
 
 /// `provisioning-provider`: dashboards arrive read-only, from files, into a named folder.
 fn providers(provisioning: &Provisioning, finding: &mut Report) {
     for provider in &provisioning.providers {
         let name = &provider.name.value;
         let mut flag = |at: Position, message: String, fix: &str| {
-            finding(&provider.file, at, "provisioning-provider", format!("provider `{name}`: {message}"), fix)
+            finding(at.in_file(&provider.file), RuleId::ProvisioningProvider, format!("provider `{name}`: {message}"), fix)
         };
         if let Some((true, at)) = provider.allow_ui_updates {
             flag(at, "allowUiUpdates is true".into(), "set allowUiUpdates: false: UI edits would diverge from the reviewed JSON");
@@ -111,56 +92,52 @@ fn providers(provisioning: &Provisioning, finding: &mut Report) {
 
 /// `dashboard-not-provisioned`, `dashboard-provisioned-twice`.
 fn delivery(pack_root: &Path, provisioning: &Provisioning, dashboards: &[DashboardFile], finding: &mut Report) {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let provided = provisioning.provided_files(pack_root);
+    const FIX: &str =
+        "let exactly one provider deliver each dashboard (providers' paths must not overlap), and give every dashboard its own uid";
+    let mut first_with_uid: BTreeMap<&str, &PathBuf> = BTreeMap::new();
     for dashboard in dashboards {
-        let path = canonical(&dashboard.path);
-        if !provided.iter().any(|p| canonical(&p.file) == path) {
+        let providers = provisioning.providers_of(pack_root, &dashboard.path);
+        let Some(&delivering) = providers.first() else {
             finding(
-                &dashboard.path,
-                Position { line: 1, column: 1 },
-                "dashboard-not-provisioned",
+                Location::file_start(&dashboard.path),
+                RuleId::DashboardNotProvisioned,
                 "no provider in dashboards/provisioning/dashboards/ delivers this dashboard".into(),
                 "move it into a provider's folder (dashboards/operators/, dashboards/deep-dive/) or add a provider for its folder",
             );
+            continue;
+        };
+        if let Some(&again) = providers.get(1) {
+            let (first, second) = (&provisioning.providers[delivering], &provisioning.providers[again]);
+            finding(
+                second.path.at.in_file(&second.file),
+                RuleId::DashboardProvisionedTwice,
+                format!(
+                    "provider `{}` delivers {}, which provider `{}` delivers too",
+                    second.name.value,
+                    dashboard.path.display(),
+                    first.name.value
+                ),
+                FIX,
+            );
         }
-    }
-    const FIX: &str =
-        "let exactly one provider deliver each dashboard (providers' paths must not overlap), and give every dashboard its own uid";
-    for (file, indexes) in provisioning.provided_twice(pack_root) {
-        let (first, second) = (&provisioning.providers[indexes[0]], &provisioning.providers[indexes[1]]);
-        finding(
-            &second.file,
-            second.path.at,
-            "dashboard-provisioned-twice",
-            format!("provider `{}` delivers {}, which provider `{}` delivers too", second.name.value, file.display(), first.name.value),
-            FIX,
-        );
-    }
-    let uid_of: BTreeMap<PathBuf, &str> = dashboards.iter().filter_map(|d| Some((canonical(&d.path), d.uid()?))).collect();
-    let mut first_with_uid: BTreeMap<&str, PathBuf> = BTreeMap::new();
-    for delivered in &provided {
-        let path = canonical(&delivered.file);
-        let Some(uid) = uid_of.get(&path) else { continue };
+        let Some(uid) = dashboard.uid() else { continue };
         match first_with_uid.get(uid) {
-            Some(first) if *first != path => {
-                let provider = &provisioning.providers[delivered.provider];
+            Some(first) => {
+                let provider = &provisioning.providers[delivering];
                 finding(
-                    &provider.file,
-                    provider.path.at,
-                    "dashboard-provisioned-twice",
+                    provider.path.at.in_file(&provider.file),
+                    RuleId::DashboardProvisionedTwice,
                     format!(
                         "provider `{}` delivers uid `{uid}` in {}, and {} has that uid too",
                         provider.name.value,
-                        delivered.file.display(),
+                        dashboard.path.display(),
                         first.display()
                     ),
                     FIX,
                 );
             }
-            Some(_) => {}
             None => {
-                first_with_uid.insert(uid, path);
+                first_with_uid.insert(uid, &dashboard.path);
             }
         }
     }
@@ -169,9 +146,10 @@ fn delivery(pack_root: &Path, provisioning: &Provisioning, dashboards: &[Dashboa
 /// `provisioning-datasource`: the `datasource` variable finds a provisioned data source, and
 /// that source's uid and URL are environment lookups (deployments differ).
 fn datasources(provisioning: &Provisioning, dashboards: &[DashboardFile], finding: &mut Report) {
-    const RULE: &str = "provisioning-datasource";
+    const RULE: RuleId = RuleId::ProvisioningDatasource;
     for dashboard in dashboards {
-        for (pointer, kind, regex) in dashboard.datasource_variables() {
+        let Ok(model) = dashboard.model() else { continue };
+        for (pointer, kind, regex) in super::dashboards::datasource_variables(model) {
             let regex = regex.trim().trim_start_matches('/').trim_end_matches('/').to_string();
             let resolves = provisioning.datasources.iter().any(|d| {
                 d.kind.value == kind
@@ -182,15 +160,10 @@ fn datasources(provisioning: &Provisioning, dashboards: &[DashboardFile], findin
                     })
             });
             if !resolves {
-                let (line, column) = dashboard.locate(&pointer);
                 finding(
-                    &dashboard.path,
-                    Position { line, column },
+                    dashboard.locate(&pointer),
                     RULE,
-                    format!(
-                        "{pointer}: the datasource variable (type `{kind}`, regex `{regex}`) matches no data source in {}/",
-                        layout::DATASOURCES
-                    ),
+                    format!("the datasource variable (type `{kind}`, regex `{regex}`) matches no data source in {}/", layout::DATASOURCES),
                     "provision a data source of that type with isDefault: true (or one the variable's regex matches)",
                 );
             }
@@ -201,15 +174,13 @@ fn datasources(provisioning: &Provisioning, dashboards: &[DashboardFile], findin
             match value {
                 Some(value) if !template::references(&value.value).is_empty() => {}
                 Some(value) => finding(
-                    &datasource.file,
-                    value.at,
+                    value.at.in_file(&datasource.file),
                     RULE,
                     format!("data source `{}`: {field} `{}` is hard-coded", datasource.name.value, value.value),
                     &format!("read it from the environment: {field}: ${{MESHKIT_PROMETHEUS_{}}}", field.to_uppercase()),
                 ),
                 None => finding(
-                    &datasource.file,
-                    datasource.name.at,
+                    datasource.name.at.in_file(&datasource.file),
                     RULE,
                     format!("data source `{}` has no {field}", datasource.name.value),
                     &format!("add {field}: ${{MESHKIT_PROMETHEUS_{}}}", field.to_uppercase()),

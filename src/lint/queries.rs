@@ -10,13 +10,14 @@ use promql_parser::util::{walk_expr, ExprVisitor};
 
 use super::series::{Origin, Series};
 use super::template::{self, RANGE_STANDIN, RATE_INTERVAL_STANDIN};
+use super::RuleId;
 use crate::pack::catalogue::Catalogue;
 use crate::pack::promql::{self, Selector};
 
 /// One problem with a query: rule id, message, fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
     pub fix: String,
 }
@@ -38,7 +39,7 @@ pub fn check(query: &str, context: &Context) -> Vec<Problem> {
         Ok(expr) => expr,
         Err(err) => {
             return vec![problem(
-                "promql-parse",
+                RuleId::PromqlParse,
                 format!("does not parse as PromQL: {}", err.trim()),
                 "write valid PromQL (try it in Grafana's Explore)",
             )]
@@ -63,14 +64,14 @@ pub fn check_listed_label(selector_query: &str, label: &str, context: &Context) 
     }
 }
 
-fn problem(rule: &'static str, message: String, fix: &str) -> Problem {
-    Problem { rule: super::rule_id(rule), message, fix: fix.to_string() }
+fn problem(rule: RuleId, message: String, fix: &str) -> Problem {
+    Problem { rule, message, fix: fix.to_string() }
 }
 
 fn label_unknown(label: &str, what: &str, carried: &BTreeSet<String>) -> Problem {
     let carried: Vec<&str> = carried.iter().map(String::as_str).collect();
     problem(
-        "label-unknown",
+        RuleId::LabelUnknown,
         format!("`{label}` is not a label of {what} (it carries {})", carried.join(", ")),
         "use a label the series carries (metrics/catalogue.yaml, or the recording rule's `by` labels)",
     )
@@ -128,7 +129,7 @@ impl Checker<'_> {
     fn avoid(&mut self, label: &str, how: &str) {
         if let Some(reason) = self.context.catalogue.avoid_labels.get(label) {
             self.problems.push(problem(
-                "group-by-avoid-label",
+                RuleId::GroupByAvoidLabel,
                 format!("{how} `{label}` ({reason})"),
                 "aggregate the label away (by cluster, namespace, ...) instead; strip it with an SDK View",
             ));
@@ -142,7 +143,7 @@ impl Checker<'_> {
         let series = self.context.series;
         if selector.constrains_name() && series.matching(selector).next().is_none() {
             self.problems.push(problem(
-                "metric-unknown",
+                RuleId::MetricUnknown,
                 format!("`{}` matches no series in metrics/catalogue.yaml and no recording rule of the pack", selector.written()),
                 "use the stored spelling from metrics/catalogue.yaml (unit suffixes included), a recording rule's name, or add the metric to the catalogue",
             ));
@@ -166,7 +167,7 @@ impl Checker<'_> {
             let filtered = selector.label_matchers().any(|m| m.name == *variable && m.value.contains(&marker));
             if carries && !filtered {
                 self.problems.push(problem(
-                    "target-scope-filter",
+                    RuleId::TargetScopeFilter,
                     format!("`{}` carries `{variable}` but does not filter it by ${variable}", selector.written()),
                     &format!("add {variable}=~\"${variable}\" to the selector (namespace=~\"|$namespace\" where the label may be empty), so the dashboard's {variable} picker narrows it"),
                 ));
@@ -262,7 +263,7 @@ impl Checker<'_> {
                     not_counters.join(", ")
                 };
                 self.problems.push(problem(
-                    "rate-on-non-counter",
+                    RuleId::RateOnNonCounter,
                     format!("{function}() over `{}`, which reads non-counter series ({shown})", selector.written()),
                     "rate only counters (`_total`) and histogram `_bucket`/`_count`/`_sum`; read gauges and recorded series directly (or with *_over_time)",
                 ));
@@ -280,7 +281,7 @@ impl Checker<'_> {
         let over_selected_range = function == "increase" && range == RANGE_STANDIN;
         if range != RATE_INTERVAL_STANDIN && !over_selected_range {
             self.problems.push(problem(
-                "target-rate-interval-rule",
+                RuleId::TargetRateIntervalRule,
                 format!("{function}() over a fixed range instead of $__rate_interval"),
                 "write [$__rate_interval] (increase may also total the selected range with [$__range]): a fixed range ignores the scrape interval and the zoom, so it aliases or goes empty",
             ));
@@ -300,7 +301,7 @@ impl Checker<'_> {
                 };
                 if !keeps_le {
                     self.problems.push(problem(
-                        "histogram-quantile",
+                        RuleId::HistogramQuantile,
                         format!("`{}` between histogram_quantile and the buckets drops `le`", aggregate.op),
                         "keep le in the grouping: sum by (cluster, namespace, le) (rate(x_bucket[$__rate_interval]))",
                     ));
@@ -322,7 +323,7 @@ impl Checker<'_> {
                     let names: Vec<&str> = self.context.series.matching(&selector).map(|(name, _)| name).collect();
                     if !templated_name(&selector) && names.iter().any(|n| !n.ends_with("_bucket")) {
                         self.problems.push(problem(
-                            "histogram-quantile",
+                            RuleId::HistogramQuantile,
                             format!("histogram_quantile reads `{}`, which is not a histogram's `_bucket` series", selector.written()),
                             "give histogram_quantile the `<histogram>_bucket` series (rated), or read a recorded quantile directly",
                         ));

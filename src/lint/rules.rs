@@ -6,88 +6,72 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::series::{Origin, Series};
-use super::{rule_id, Finding};
+use super::{Context, Finding, RuleId};
+use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::pack::catalogue::Catalogue;
 use crate::pack::layout;
-use crate::pack::links::{self, DASHBOARD_UIDS};
-use crate::pack::rules::{Position, Rule, RuleFile, RuleKind};
+use crate::pack::links;
+use crate::pack::rules::{Rule, RuleFile, RuleKind};
 
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
 pub const ALERT_PREFIX: &str = "MeshKit";
 const SEVERITIES: &[&str] = &["critical", "warning", "info"];
 
-/// All rule-file findings of the pack. `all_files_read`: whether `files` are all the rule files
-/// (runbooks are orphans only when no unreadable file could hold their alert).
-pub async fn lint(
-    pack_root: &Path,
-    files: &[RuleFile],
-    all_files_read: bool,
-    catalogue: &Catalogue,
-    series: &Series,
-) -> anyhow::Result<Vec<Finding>> {
-    let mut findings = promtool_check(files).await?;
+/// The findings of every check on the rules of `files` that runs no tool. `all_files_read`:
+/// whether `files` are all the rule files (runbooks are orphans only when no unreadable file
+/// could hold their alert).
+pub fn check(context: &Context, files: &[RuleFile], all_files_read: bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let alert_names: BTreeSet<&str> =
         files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| r.name.value.as_str()).collect();
     for file in files {
         for rule in file.rules() {
-            let mut finding = |at: Position, id: &str, message: String, fix: &str| {
-                findings.push(Finding {
-                    path: file.path.clone(),
-                    line: at.line,
-                    column: at.column,
-                    rule: rule_id(id),
-                    message,
-                    fix: fix.to_string(),
-                });
+            let mut finding = |at: Position, rule: RuleId, message: String, fix: &str| {
+                findings.push(Finding::new(rule, Diagnostic::new(at.in_file(&file.path), message, fix)));
             };
-            check_expression(rule, series, catalogue, &mut finding);
+            check_expression(rule, &context.series, &context.catalogue, &mut finding);
             match rule.kind {
                 RuleKind::Record => check_record_name(rule, &mut finding),
-                RuleKind::Alert => check_alert(pack_root, rule, &mut finding),
+                RuleKind::Alert => check_alert(context, rule, &mut finding),
             }
         }
     }
     if all_files_read {
-        findings.extend(orphan_runbooks(pack_root, &alert_names));
+        findings.extend(orphan_runbooks(&context.pack_root, &alert_names));
     }
-    findings.sort();
-    Ok(findings)
+    findings
 }
 
 /// `promtool check rules` on every file; its complaint becomes one finding per file.
-async fn promtool_check(files: &[RuleFile]) -> anyhow::Result<Vec<Finding>> {
-    if files.is_empty() {
-        return Ok(Vec::new());
-    }
+pub async fn promtool_check(files: &[RuleFile]) -> anyhow::Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for file in files {
         if let Err(text) = crate::pack::rules::promtool_check(&file.path).await? {
             let detail: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Checking")).collect();
-            let (line, column) = first_location(&text).unwrap_or((1, 1));
-            findings.push(Finding {
-                path: file.path.clone(),
-                line,
-                column,
-                rule: rule_id("promtool-check-rules"),
-                message: format!("promtool check rules failed: {}", detail.join(" | ")),
-                fix: "correct the rule file until `promtool check rules` accepts it".to_string(),
-            });
+            findings.push(Finding::new(
+                RuleId::PromtoolCheckRules,
+                Diagnostic::new(
+                    first_position(&text).unwrap_or(Position::START).in_file(&file.path),
+                    format!("promtool check rules failed: {}", detail.join(" | ")),
+                    "correct the rule file until `promtool check rules` accepts it",
+                ),
+            ));
         }
     }
     Ok(findings)
 }
 
 /// promtool names positions as `<line>:<col>:` in some messages.
-fn first_location(text: &str) -> Option<(u64, u64)> {
+fn first_position(text: &str) -> Option<Position> {
     text.split_whitespace().find_map(|word| {
         let mut parts = word.trim_end_matches(':').split(':');
         let line = parts.next()?.parse().ok()?;
         let column = parts.next()?.parse().ok()?;
-        Some((line, column))
+        Some(Position { line, column })
     })
 }
 
-type Report<'a> = dyn FnMut(Position, &str, String, &str) + 'a;
+type Report<'a> = dyn FnMut(Position, RuleId, String, &str) + 'a;
 
 fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding: &mut Report) {
     let expr = match crate::pack::promql::parse(&rule.expr.value) {
@@ -95,7 +79,7 @@ fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding
         Err(err) => {
             finding(
                 rule.expr.at,
-                "promql-parse",
+                RuleId::PromqlParse,
                 format!("{}: {err}", rule.name.value),
                 "write valid PromQL (try it in the Prometheus UI)",
             );
@@ -110,19 +94,19 @@ fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding
         if selector.constrains_name() && !raw && !from_record {
             finding(
                 rule.expr.at,
-                "metric-unknown",
+                RuleId::MetricUnknown,
                 format!("{}: `{written}` matches no series in metrics/catalogue.yaml and no recording rule of the pack", rule.name.value),
                 "use the stored spelling from metrics/catalogue.yaml (unit suffixes included) or add the metric there",
             );
         }
         if rule.kind == RuleKind::Record && from_record {
-            finding(rule.expr.at, "record-reads-record", format!("{}: reads `{written}`, which another recording rule writes", rule.name.value), "compute it from raw series: the seed backfills all recording rules in one pass, so a rule reading another one sees nothing");
+            finding(rule.expr.at, RuleId::RecordReadsRecord, format!("{}: reads `{written}`, which another recording rule writes", rule.name.value), "compute it from raw series: the seed backfills all recording rules in one pass, so a rule reading another one sees nothing");
         }
         for matcher in selector.label_matchers() {
             if let Some(reason) = catalogue.avoid_labels.get(&matcher.name) {
                 finding(
                     rule.expr.at,
-                    "group-by-avoid-label",
+                    RuleId::GroupByAvoidLabel,
                     format!("{}: matches on `{}` ({reason})", rule.name.value, matcher.name),
                     "drop the label from the query; strip it with an SDK View",
                 );
@@ -133,7 +117,7 @@ fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding
         if let Some(reason) = catalogue.avoid_labels.get(label.as_str()) {
             finding(
                 rule.expr.at,
-                "group-by-avoid-label",
+                RuleId::GroupByAvoidLabel,
                 format!("{}: groups by `{label}` ({reason})", rule.name.value),
                 "aggregate the label away (by cluster, namespace, ...) instead",
             );
@@ -146,20 +130,20 @@ fn check_record_name(rule: &Rule, finding: &mut Report) {
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
         finding(
             rule.name.at,
-            "record-name",
+            RuleId::RecordName,
             format!("`{}` is not level:metric:operation", rule.name.value),
             "name it like cluster_namespace:metric_name:rate5m",
         );
     }
 }
 
-fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
+fn check_alert(context: &Context, rule: &Rule, finding: &mut Report) {
     let name = &rule.name.value;
     let camel = name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric());
     if !name.starts_with(ALERT_PREFIX) || !camel {
         finding(
             rule.name.at,
-            "alert-name",
+            RuleId::AlertName,
             format!("`{name}` is not CamelCase with the {ALERT_PREFIX} prefix"),
             &format!("rename it {ALERT_PREFIX}<What>, letters and digits only"),
         );
@@ -168,13 +152,13 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
         Some(severity) if SEVERITIES.contains(&severity.value.as_str()) => {}
         Some(severity) => finding(
             severity.at,
-            "alert-severity",
+            RuleId::AlertSeverity,
             format!("{name}: severity `{}` is not one of {}", severity.value, SEVERITIES.join(", ")),
             "use critical (pages), warning or info",
         ),
         None => finding(
             rule.name.at,
-            "alert-severity",
+            RuleId::AlertSeverity,
             format!("{name} has no severity label"),
             "add labels: {severity: critical|warning|info}",
         ),
@@ -182,23 +166,25 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
     if !rule.labels.contains_key("team") {
         finding(
             rule.name.at,
-            "alert-team",
+            RuleId::AlertTeam,
             format!("{name} has no team label"),
             "add labels: {team: ...}; alerts/alertmanager.yml routes by team",
         );
     }
     let annotation = |key: &str| rule.annotations.get(key);
     match annotation("summary") {
-        None => finding(rule.name.at, "alert-summary", format!("{name} has no summary annotation"), "add a one-sentence static summary"),
+        None => {
+            finding(rule.name.at, RuleId::AlertSummary, format!("{name} has no summary annotation"), "add a one-sentence static summary")
+        }
         Some(summary) if summary.value.contains("{{") => finding(
             summary.at,
-            "alert-summary",
+            RuleId::AlertSummary,
             format!("{name}: the summary is templated"),
             "keep the summary static; put labels and values in the description",
         ),
         Some(summary) if !summary.value.starts_with(|c: char| c.is_uppercase()) || !summary.value.trim_end().ends_with('.') => finding(
             summary.at,
-            "alert-summary",
+            RuleId::AlertSummary,
             format!("{name}: the summary should start with a capital letter and end with a period"),
             "write it as one sentence",
         ),
@@ -207,13 +193,13 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
     match annotation("description") {
         None => finding(
             rule.name.at,
-            "alert-description",
+            RuleId::AlertDescription,
             format!("{name} has no description annotation"),
             "add a templated description naming cluster/namespace/node and {{ $value }}",
         ),
         Some(description) if !description.value.contains("{{") => finding(
             description.at,
-            "alert-description",
+            RuleId::AlertDescription,
             format!("{name}: the description is not templated"),
             "name the labels ({{ $labels.cluster }}) and the observed value ({{ $value }})",
         ),
@@ -222,17 +208,17 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
     match annotation("runbook_url") {
         None => finding(
             rule.name.at,
-            "alert-runbook-url",
+            RuleId::AlertRunbookUrl,
             format!("{name} has no runbook_url"),
             &format!("add runbook_url: {}{name}.md", links::DEFAULT_RUNBOOK_BASE),
         ),
         Some(url) => match links::runbook_alert(&url.value) {
             Some(target) if target == name => {
-                let runbook = pack_root.join(layout::RUNBOOKS).join(format!("{name}.md"));
+                let runbook = context.pack_root.join(layout::RUNBOOKS).join(format!("{name}.md"));
                 if !runbook.is_file() {
                     finding(
                         url.at,
-                        "alert-runbook-url",
+                        RuleId::AlertRunbookUrl,
                         format!("{name}: {}/{name}.md does not exist", layout::RUNBOOKS),
                         "write the runbook (Meaning, Impact, Diagnosis, Mitigation)",
                     );
@@ -240,7 +226,7 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
             }
             _ => finding(
                 url.at,
-                "alert-runbook-url",
+                RuleId::AlertRunbookUrl,
                 format!("{name}: runbook_url `{}` does not name this alert's runbook", url.value),
                 &format!("use {}{name}.md (export-rules swaps the base for deployment)", links::DEFAULT_RUNBOOK_BASE),
             ),
@@ -249,21 +235,21 @@ fn check_alert(pack_root: &Path, rule: &Rule, finding: &mut Report) {
     match annotation("dashboard_url") {
         None => finding(
             rule.name.at,
-            "alert-dashboard-url",
+            RuleId::AlertDashboardUrl,
             format!("{name} has no dashboard_url"),
             &format!("add dashboard_url: {}/d/<uid>?var-cluster={{{{ $labels.cluster }}}}", links::DEFAULT_GRAFANA_URL),
         ),
         Some(url) => {
-            let uid = links::dashboard_uid(&url.value);
-            if !uid.is_some_and(|uid| DASHBOARD_UIDS.contains(&uid)) || !url.value.contains("var-cluster={{ $labels.cluster }}") {
+            let uid = url.value.strip_prefix(links::DEFAULT_GRAFANA_URL).and_then(links::dashboard_uid);
+            if !uid.is_some_and(|uid| context.dashboard_uids.contains(uid)) || !url.value.contains("var-cluster={{ $labels.cluster }}") {
                 finding(
                     url.at,
-                    "alert-dashboard-url",
+                    RuleId::AlertDashboardUrl,
                     format!("{name}: dashboard_url `{}` does not open a pack dashboard with the cluster set", url.value),
                     &format!(
                         "use {}/d/<uid>?var-cluster={{{{ $labels.cluster }}}} with uid one of {}",
                         links::DEFAULT_GRAFANA_URL,
-                        DASHBOARD_UIDS.join(", ")
+                        context.dashboard_uids.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
                     ),
                 );
             }
@@ -278,14 +264,14 @@ fn orphan_runbooks(pack_root: &Path, alerts: &BTreeSet<&str>) -> Vec<Finding> {
     for path in crate::fsutil::sorted_files(&dir, |name| name.ends_with(".md")).unwrap_or_default() {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         if stem != "README" && !alerts.contains(stem.as_str()) {
-            findings.push(Finding {
-                path,
-                line: 1,
-                column: 1,
-                rule: rule_id("runbook-orphan"),
-                message: format!("runbook `{stem}` belongs to no alert in alerts/*.rules.yaml"),
-                fix: "delete it, or rename it after the alert it documents".to_string(),
-            });
+            findings.push(Finding::new(
+                RuleId::RunbookOrphan,
+                Diagnostic::new(
+                    Location::file_start(&path),
+                    format!("runbook `{stem}` belongs to no alert in alerts/*.rules.yaml"),
+                    "delete it, or rename it after the alert it documents",
+                ),
+            ));
         }
     }
     findings

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::dashboards::DashboardFile;
-use super::{rule_id, Finding};
+use super::{Finding, RuleId};
+use crate::pack::dashboards::DashboardFile;
 use crate::pack::git::Repo;
 use crate::pack::layout;
 
@@ -21,21 +21,13 @@ pub fn pack_tag() -> String {
     format!("{PACK_TAG_PREFIX}{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The versioning findings of the dashboards that read as JSON objects.
-pub fn lint(pack_root: &Path, files: &[DashboardFile]) -> Vec<Finding> {
-    let dashboards: Vec<(&DashboardFile, &Value)> = files.iter().filter_map(|f| Some((f, f.json().filter(|j| j.is_object())?))).collect();
-    let mut findings: Vec<Finding> = dashboards.iter().filter_map(|(file, json)| pack_version(file, json)).collect();
-    findings.extend(version_bumps(pack_root, &dashboards));
-    findings
+fn finding(file: &DashboardFile, pointer: &str, rule: RuleId, message: String, fix: String) -> Finding {
+    Finding::new(rule, file.diagnostic(pointer, message, fix))
 }
 
-fn finding(file: &DashboardFile, pointer: &str, rule: &str, message: String, fix: String) -> Finding {
-    let (line, column) = file.locate(pointer);
-    Finding { path: file.path.clone(), line, column, rule: rule_id(rule), message: format!("{pointer}: {message}"), fix }
-}
-
-/// `dashboard-pack-version`: the `meshkit-pack:v…` tag is the crate's version.
-fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
+/// `dashboard-pack-version`: the `meshkit-pack:v…` tag of dashboard model `json` (of `file`)
+/// is the crate's version.
+pub fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
     let expected = pack_tag();
     let fix = format!("tag the dashboard \"{expected}\" (the version in Cargo.toml; see docs/releasing.md)");
     let tags = json["tags"].as_array().map(Vec::as_slice).unwrap_or_default();
@@ -43,12 +35,12 @@ fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
         tags.iter().enumerate().filter_map(|(k, t)| Some((k, t.as_str().filter(|t| t.starts_with(PACK_TAG_PREFIX))?))).collect();
     match versioned.iter().find(|(_, tag)| *tag != expected) {
         _ if versioned.is_empty() => {
-            Some(finding(file, "/tags", "dashboard-pack-version", format!("the pack version tag `{expected}` is missing"), fix))
+            Some(finding(file, "/tags", RuleId::DashboardPackVersion, format!("the pack version tag `{expected}` is missing"), fix))
         }
         Some((k, tag)) => Some(finding(
             file,
             &format!("/tags/{k}"),
-            "dashboard-pack-version",
+            RuleId::DashboardPackVersion,
             format!("tagged `{tag}`, but the pack version is `{expected}`"),
             fix,
         )),
@@ -59,20 +51,23 @@ fn pack_version(file: &DashboardFile, json: &Value) -> Option<Finding> {
 /// `dashboard-version-bump`: each dashboard that differs from its copy at git `HEAD` (compared as
 /// parsed JSON without `version`) has a higher `version` than that copy. Skipped without a work
 /// tree or a first commit to compare with, and for files new since `HEAD`: there is no released
-/// copy a deployment could confuse it with.
-fn version_bumps(pack_root: &Path, dashboards: &[(&DashboardFile, &Value)]) -> Vec<Finding> {
+/// copy a deployment could confuse it with. Files that are not JSON objects are skipped (their
+/// `dashboard-json` finding says enough).
+pub fn version_bumps(pack_root: &Path, files: &[DashboardFile]) -> Vec<Finding> {
     let Ok(repo) = Repo::open(pack_root) else { return Vec::new() };
     let Ok(at_head) = repo.files("HEAD", layout::DASHBOARDS) else { return Vec::new() };
     let at_head: BTreeSet<String> = at_head.into_iter().collect();
     let mut findings = Vec::new();
-    for (file, json) in dashboards {
+    for file in files {
+        let Some(json) = file.model().ok().filter(|j| j.is_object()) else { continue };
         let Some(relative) = file.path.strip_prefix(pack_root).ok().and_then(Path::to_str).filter(|p| at_head.contains(*p)) else {
             continue;
         };
-        let Ok(head) = repo.show("HEAD", relative).map(|text| serde_json::from_str::<Value>(&text)) else { continue };
+        let Ok(text) = repo.show("HEAD", relative) else { continue };
+        let head = DashboardFile::from_bytes(&file.path, text.as_bytes());
         // A copy at HEAD that is not JSON cannot be compared; the working copy's own findings say enough.
-        let Ok(head) = head else { continue };
-        if without_version(&head) == without_version(json) {
+        let Ok(head) = head.model() else { continue };
+        if without_version(head) == without_version(json) {
             continue;
         }
         let head_version = head["version"].as_u64().unwrap_or(0);
@@ -82,7 +77,7 @@ fn version_bumps(pack_root: &Path, dashboards: &[(&DashboardFile, &Value)]) -> V
             findings.push(finding(
                 file,
                 "/version",
-                "dashboard-version-bump",
+                RuleId::DashboardVersionBump,
                 format!("the dashboard changed since HEAD ({relative}) but `version` is {now} (HEAD: {head_version})"),
                 format!("set \"version\": {} so deployments can tell the copies apart", head_version + 1),
             ));

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::diagnostic::{Diagnostic, Position};
 use crate::exit::ToolError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -179,9 +180,12 @@ impl Catalogue {
 
     pub fn parse(path: &Path, text: &str) -> Result<Catalogue, ToolError> {
         let spec: FileSpec = serde_saphyr::from_str(text).map_err(|err| {
-            let at = err.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
             let message = err.to_string();
-            ToolError::InvalidInput(format!("{}{at}: {}", path.display(), message.lines().next().unwrap_or("invalid YAML")))
+            Diagnostic::new(
+                Position::of_yaml_error(&err).in_file(path),
+                message.lines().next().unwrap_or("invalid YAML"),
+                "fix the YAML (the other entries of the catalogue show the shape)",
+            )
         })?;
         let mut problems = Vec::new();
         if spec.version != 1 {

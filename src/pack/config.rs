@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::diagnostic::{Diagnostic, Position};
 use crate::exit::ToolError;
 use crate::pack::dashboards::Dashboard;
 use crate::pack::layout;
@@ -182,14 +183,14 @@ impl Config {
 
     /// Parses and validates `text` (the contents of `path`).
     pub fn parse(path: &Path, text: &str, dashboards: &[DashboardFacts<'_>]) -> Result<Config, ToolError> {
-        let located = |span: Option<Range<usize>>, message: &str| {
-            let at = span.map(|s| line_col(text, s.start)).map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-            ToolError::InvalidInput(format!("{}{at}: {message}", path.display()))
-        };
-        let raw: RawConfig = toml::from_str(text).map_err(|err| {
-            located(err.span(), &format!("{}; fix: see the settings documented in docs/visual-checks.md", err.message().trim()))
+        let at = |span: Option<Range<usize>>| span.map_or(Position::START, |s| Position::of_offset(text, s.start)).in_file(path);
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|err| Diagnostic::new(at(err.span()), err.message().trim(), "see the settings documented in docs/visual-checks.md"))?;
+        validate(&raw, dashboards).map_err(|invalid| Diagnostic {
+            location: at(Some(invalid.span)),
+            message: invalid.message,
+            fix: invalid.fix,
         })?;
-        validate(&raw, dashboards).map_err(|(span, message)| located(Some(span), &message))?;
         Ok(Config::from_raw(raw))
     }
 
@@ -270,30 +271,47 @@ fn views(raw: &BTreeMap<Spanned<String>, RawView>) -> Vec<View> {
         .collect()
 }
 
-type Located = (Range<usize>, String);
+/// A setting that fails validation: where, why, and the fix when the message does not say it.
+struct Invalid {
+    span: Range<usize>,
+    message: String,
+    fix: Option<String>,
+}
 
-fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Located> {
+fn invalid(span: Range<usize>, message: String, fix: impl Into<String>) -> Invalid {
+    Invalid { span, message, fix: Some(fix.into()) }
+}
+
+fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Invalid> {
     let render = &raw.render;
     for (value, what, min, max) in [(&render.width, "render.width", 200, 8000), (&render.height, "render.height", 200, 20000)] {
         if let Some(v) = value {
             if !(min..=max).contains(v.get_ref()) {
-                return Err((v.span(), format!("{what} = {} is out of range; fix: use {min}..={max} CSS pixels", v.get_ref())));
+                return Err(invalid(
+                    v.span(),
+                    format!("{what} = {} is out of range", v.get_ref()),
+                    format!("use {min}..={max} CSS pixels"),
+                ));
             }
         }
     }
     if let Some(t) = &render.ready_timeout_seconds {
         if *t.get_ref() == 0 {
-            return Err((t.span(), "render.ready_timeout_seconds must be at least 1".into()));
+            return Err(Invalid { span: t.span(), message: "render.ready_timeout_seconds must be at least 1".into(), fix: None });
         }
     }
     if let Some(theme) = &render.theme {
         if !["dark", "light"].contains(&theme.get_ref().as_str()) {
-            return Err((theme.span(), format!("render.theme = {:?} is unknown; fix: use \"dark\" or \"light\"", theme.get_ref())));
+            return Err(invalid(theme.span(), format!("render.theme = {:?} is unknown", theme.get_ref()), "use \"dark\" or \"light\""));
         }
     }
     if let Some(pages) = &render.pages {
         if !(1..=8).contains(pages.get_ref()) {
-            return Err((pages.span(), "render.pages must be 1..=8 (browser tabs rendering at once)".into()));
+            return Err(Invalid {
+                span: pages.span(),
+                message: "render.pages must be 1..=8 (browser tabs rendering at once)".into(),
+                fix: None,
+            });
         }
     }
     validate_compare(&raw.compare, "compare")?;
@@ -302,7 +320,11 @@ fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Lo
     for (uid, settings) in &raw.dashboards {
         let Some(facts) = dashboards.iter().find(|d| d.uid == uid.get_ref()) else {
             let known: Vec<&str> = dashboards.iter().map(|d| d.uid).collect();
-            return Err((uid.span(), format!("no dashboard has uid {:?}; fix: use one of {}", uid.get_ref(), known.join(", "))));
+            return Err(invalid(
+                uid.span(),
+                format!("no dashboard has uid {:?}", uid.get_ref()),
+                format!("use one of {}", known.join(", ")),
+            ));
         };
         validate_compare(&settings.compare, &format!("dashboards.{}.compare", uid.get_ref()))?;
         if let Some(views) = &settings.views {
@@ -313,9 +335,10 @@ fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Lo
             let parsed: Option<u32> = id.get_ref().parse().ok();
             if !parsed.is_some_and(|id| facts.panel_ids.contains(&id)) {
                 let ids: Vec<String> = facts.panel_ids.iter().map(u32::to_string).collect();
-                return Err((
+                return Err(invalid(
                     id.span(),
-                    format!("dashboard {:?} has no panel {:?}; fix: use a panel id: {}", uid.get_ref(), id.get_ref(), ids.join(", ")),
+                    format!("dashboard {:?} has no panel {:?}", uid.get_ref(), id.get_ref()),
+                    format!("use a panel id: {}", ids.join(", ")),
                 ));
             }
             validate_compare(panel, &format!("dashboards.{}.panels.{}", uid.get_ref(), id.get_ref()))?;
@@ -324,58 +347,53 @@ fn validate(raw: &RawConfig, dashboards: &[DashboardFacts<'_>]) -> Result<(), Lo
     Ok(())
 }
 
-fn validate_compare(compare: &RawCompare, at: &str) -> Result<(), Located> {
+fn validate_compare(compare: &RawCompare, at: &str) -> Result<(), Invalid> {
     if let Some(t) = &compare.threshold {
         if !(0.0..=1.0).contains(t.get_ref()) {
-            return Err((
+            return Err(invalid(
                 t.span(),
-                format!("{at}.threshold = {} is out of range; fix: use 0.0 (strict) ..= 1.0 (lax), default 0.1", t.get_ref()),
+                format!("{at}.threshold = {} is out of range", t.get_ref()),
+                "use 0.0 (strict) ..= 1.0 (lax), default 0.1",
             ));
         }
     }
     for rect in &compare.ignore {
         let r = rect.get_ref();
         if r.width == 0 || r.height == 0 {
-            return Err((
+            return Err(invalid(
                 rect.span(),
-                format!("{at}.ignore: the rectangle {r} is empty; fix: give it a width and a height of at least 1 px"),
+                format!("{at}.ignore: the rectangle {r} is empty"),
+                "give it a width and a height of at least 1 px",
             ));
         }
     }
     Ok(())
 }
 
-fn validate_views(views: &BTreeMap<Spanned<String>, RawView>, variables: &[&str]) -> Result<(), Located> {
+fn validate_views(views: &BTreeMap<Spanned<String>, RawView>, variables: &[&str]) -> Result<(), Invalid> {
     for (name, vars) in views {
         let n = name.get_ref();
         if n.is_empty() || !n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err((name.span(), format!("view name {n:?} is not a folder-safe slug; fix: use lowercase letters, digits and '-'")));
+            return Err(invalid(
+                name.span(),
+                format!("view name {n:?} is not a folder-safe slug"),
+                "use lowercase letters, digits and '-'",
+            ));
         }
         for (var, value) in vars {
             if !variables.contains(&var.get_ref().as_str()) {
-                return Err((
+                return Err(invalid(
                     var.span(),
-                    format!(
-                        "view {n:?} sets variable {:?}, which no dashboard it applies to defines; fix: use one of {}",
-                        var.get_ref(),
-                        variables.join(", ")
-                    ),
+                    format!("view {n:?} sets variable {:?}, which no dashboard it applies to defines", var.get_ref()),
+                    format!("use one of {}", variables.join(", ")),
                 ));
             }
             if value.get_ref().values().is_empty() {
-                return Err((value.span(), format!("view {n:?}: variable {:?} has no value; fix: give at least one", var.get_ref())));
+                return Err(invalid(value.span(), format!("view {n:?}: variable {:?} has no value", var.get_ref()), "give at least one"));
             }
         }
     }
     Ok(())
-}
-
-/// 1-based line and column of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -9,26 +9,16 @@ pub const DEFAULT_RUNBOOK_BASE: &str = "https://github.com/omnirelay/meshkit-obs
 /// Base of `dashboard_url`: the Grafana the dashboards are provisioned into.
 pub const DEFAULT_GRAFANA_URL: &str = "http://localhost:3000";
 
-/// The dashboards an alert's `dashboard_url` may open, by uid.
-pub const DASHBOARD_UIDS: &[&str] = &[
-    "meshkit-fleet-overview",
-    "meshkit-gossip",
-    "meshkit-leadership",
-    "meshkit-shards",
-    "meshkit-replication",
-    "omnirelay-transport",
-    "meshkit-operations",
-];
-
 /// The alert name a default-based runbook URL names, if it has that shape.
 pub fn runbook_alert(url: &str) -> Option<&str> {
     url.strip_prefix(DEFAULT_RUNBOOK_BASE)?.strip_suffix(".md")
 }
 
-/// The dashboard uid a default-based dashboard URL names, if it has that shape.
+/// The uid a Grafana dashboard URL opens (`<base>/d/<uid>[/<slug>][?query][#fragment]`, the
+/// base absent in a dashboard's own links), if it has that shape.
 pub fn dashboard_uid(url: &str) -> Option<&str> {
-    let path = url.strip_prefix(DEFAULT_GRAFANA_URL)?.strip_prefix("/d/")?;
-    Some(path.split(['?', '/']).next().unwrap_or(path))
+    let after = &url[url.find("/d/")? + 3..];
+    after.split(['?', '/', '#']).next().filter(|uid| !uid.is_empty())
 }
 
 #[cfg(test)]
@@ -40,5 +30,9 @@ mod tests {
         assert_eq!(runbook_alert(&format!("{DEFAULT_RUNBOOK_BASE}MeshKitX.md")), Some("MeshKitX"));
         assert_eq!(runbook_alert("https://elsewhere/MeshKitX.md"), None);
         assert_eq!(dashboard_uid(&format!("{DEFAULT_GRAFANA_URL}/d/meshkit-gossip?var-cluster=a")), Some("meshkit-gossip"));
+        assert_eq!(dashboard_uid("/d/meshkit-shards/shards#top"), Some("meshkit-shards"));
+        assert_eq!(dashboard_uid("/d/${uid}?x"), Some("${uid}"));
+        assert_eq!(dashboard_uid("/d/?x"), None);
+        assert_eq!(dashboard_uid("https://example.com/runbooks/x.md"), None);
     }
 }

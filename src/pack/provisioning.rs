@@ -7,14 +7,14 @@
 //! [`DASHBOARDS_DIR_VAR`] to the pack's `dashboards/` folder (Grafana's deployment sets it to
 //! wherever that folder is mounted); any other variable comes from the tool's environment.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::pack::layout;
-use crate::pack::rules::{Located, Position, Unreadable};
+use crate::pack::rules::Located;
 
 /// The environment variable provider paths start from: the folder holding the pack's dashboards.
 pub const DASHBOARDS_DIR_VAR: &str = "MESHKIT_DASHBOARDS_DIR";
@@ -125,8 +125,8 @@ pub struct ProvidedFile {
 }
 
 /// Reads `dashboards/provisioning/{datasources,dashboards}/*.yaml`. Fails with file:line:col on
-/// the first file that is not a provisioning file (the message ends with `; fix: ...`).
-pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
+/// the first file that is not a provisioning file.
+pub fn load(pack_root: &Path) -> Result<Provisioning, Diagnostic> {
     let mut provisioning = Provisioning::default();
     // Data sources may be provisioned elsewhere; lint says when the dashboards' one is missing.
     let datasources_dir = pack_root.join(layout::DATASOURCES);
@@ -151,17 +151,17 @@ pub fn load(pack_root: &Path) -> Result<Provisioning, Unreadable> {
             name: (&p.name).into(),
             folder: p.folder.as_ref().map(Located::from),
             kind: p.kind.as_ref().map(Located::from),
-            disable_deletion: p.disable_deletion.as_ref().map(|s| (s.value, s.into())),
-            allow_ui_updates: p.allow_ui_updates.as_ref().map(|s| (s.value, s.into())),
+            disable_deletion: p.disable_deletion.as_ref().map(|s| (s.value, Position::of_yaml(s))),
+            allow_ui_updates: p.allow_ui_updates.as_ref().map(|s| (s.value, Position::of_yaml(s))),
             path: (&p.options.path).into(),
             folders_from_files_structure: p.options.folders_from_files_structure,
         }));
     }
     if provisioning.providers.is_empty() {
-        return Err(unreadable(
-            &pack_root.join(layout::PROVIDERS),
-            None,
-            "no dashboard provider; fix: add a provisioning file with `providers:` (Grafana loads no dashboard without one)".into(),
+        return Err(Diagnostic::new(
+            Location::file_start(&pack_root.join(layout::PROVIDERS)),
+            "no dashboard provider",
+            "add a provisioning file with `providers:` (Grafana loads no dashboard without one)",
         ));
     }
     Ok(provisioning)
@@ -198,16 +198,37 @@ impl Provisioning {
         problems
     }
 
-    /// Dashboard files delivered by more than one provider (or twice by one): file -> providers.
-    pub fn provided_twice(&self, pack_root: &Path) -> BTreeMap<PathBuf, Vec<usize>> {
-        let mut by_file: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-        for provided in self.provided_files(pack_root) {
-            let key = std::fs::canonicalize(&provided.file).unwrap_or(provided.file);
-            by_file.entry(key).or_default().push(provided.provider);
+    /// The providers that deliver dashboard file `file` (a `*.json` below their path), in
+    /// provider order. Decided on the paths alone (made absolute, `..` resolved), so a file
+    /// that is not on disk (lint's fixtures) is judged by where it would lie.
+    pub fn providers_of(&self, pack_root: &Path, file: &Path) -> Vec<usize> {
+        if file.extension().is_none_or(|e| e != "json") {
+            return Vec::new();
         }
-        by_file.retain(|_, providers| providers.len() > 1);
-        by_file
+        let file = normalized(file);
+        (0..self.providers.len())
+            .filter(|&index| {
+                self.providers[index].resolved_path(pack_root).is_ok_and(|dir| dir.is_dir() && file.starts_with(normalized(&dir)))
+            })
+            .collect()
     }
+}
+
+/// `path` made absolute with `.` and `..` folded away (symlinks are left as written: Grafana
+/// reads the paths it is given).
+fn normalized(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Expands Grafana's `$VAR` and `${VAR}` lookups (`$$` is a literal `$`). [`DASHBOARDS_DIR_VAR`]
@@ -248,40 +269,36 @@ pub fn expand_env(raw: &str, pack_root: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-fn unreadable(path: &Path, at: Option<Position>, message: String) -> Unreadable {
-    Unreadable { path: path.to_path_buf(), at: at.unwrap_or(Position { line: 1, column: 1 }), message }
-}
-
-fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), Unreadable> {
+fn supported_version(path: &Path, version: &Spanned<u32>) -> Result<(), Diagnostic> {
     if version.value == 1 {
         return Ok(());
     }
-    Err(unreadable(path, Some(version.into()), format!("apiVersion {} is not one Grafana reads; fix: set apiVersion: 1", version.value)))
+    Err(Diagnostic::new(
+        Position::of_yaml(version).in_file(path),
+        format!("apiVersion {} is not one Grafana reads", version.value),
+        "set apiVersion: 1",
+    ))
 }
 
-fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Unreadable> {
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     crate::fsutil::sorted_files(dir, |name| name.ends_with(".yaml") || name.ends_with(".yml")).map_err(|err| {
-        unreadable(
-            dir,
-            None,
-            format!("cannot list provisioning files: {err}; fix: create the folder with the pack's provisioning files, or pass --pack"),
+        Diagnostic::new(
+            Location::file_start(dir),
+            format!("cannot list provisioning files: {err}"),
+            "create the folder with the pack's provisioning files, or pass --pack",
         )
     })
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Unreadable> {
-    let text =
-        std::fs::read_to_string(path).map_err(|err| unreadable(path, None, format!("cannot read: {err}; fix: make the file readable")))?;
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Diagnostic::new(Location::file_start(path), format!("cannot read: {err}"), "make the file readable"))?;
     serde_saphyr::from_str(&text).map_err(|err| {
-        let at = err.location().map(|l| Position { line: l.line(), column: l.column() });
         let message = err.to_string();
-        unreadable(
-            path,
-            at,
-            format!(
-                "not a Grafana provisioning file: {}; fix: follow https://grafana.com/docs/grafana/latest/administration/provisioning/",
-                message.lines().next().unwrap_or("invalid YAML")
-            ),
+        Diagnostic::new(
+            Position::of_yaml_error(&err).in_file(path),
+            format!("not a Grafana provisioning file: {}", message.lines().next().unwrap_or("invalid YAML")),
+            "follow https://grafana.com/docs/grafana/latest/administration/provisioning/",
         )
     })
 }
@@ -328,16 +345,20 @@ mod tests {
         assert_eq!(provisioning.providers[1].folder_title(), "General");
         assert_eq!(provisioning.datasources[0].uid.as_ref().unwrap().value, "$DS_UID");
         assert!(provisioning.path_problems(dir.path()).is_empty());
-        assert!(provisioning.provided_twice(dir.path()).is_empty());
+        assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/ops/nested/b.json")), [0]);
+        assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/ops/not-yet-written.json")), [0], "judged by path");
+        assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/deep/../ops/./a.json")), [0]);
+        assert!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/elsewhere/d.json")).is_empty());
     }
 
     #[test]
     fn overlapping_and_missing_paths_are_reported() {
         let dir = pack("apiVersion: 1\nproviders:\n  - name: all\n    options: {path: $MESHKIT_DASHBOARDS_DIR}\n  - name: ops\n    options: {path: $MESHKIT_DASHBOARDS_DIR/ops}\n  - name: gone\n    options: {path: $MESHKIT_DASHBOARDS_DIR/gone}\n  - name: unset\n    options: {path: $MESHKIT_TEST_SURELY_UNSET/x}\n");
         let provisioning = load(dir.path()).unwrap();
-        let twice = provisioning.provided_twice(dir.path());
-        assert_eq!(twice.len(), 2, "{twice:?}");
-        assert!(twice.values().all(|p| p == &[0, 1]));
+        for file in ["dashboards/ops/a.json", "dashboards/ops/nested/b.json"] {
+            assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join(file)), [0, 1], "{file}");
+        }
+        assert_eq!(provisioning.providers_of(dir.path(), &dir.path().join("dashboards/deep/c.json")), [0]);
         let problems: Vec<String> =
             provisioning.path_problems(dir.path()).into_iter().map(|(p, why)| format!("{}: {why}", p.name.value)).collect();
         assert_eq!(problems.len(), 2, "{problems:?}");

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::exit::ToolError;
 use crate::pack::layout;
 use crate::timestamp::parse_duration_secs;
@@ -46,19 +47,6 @@ struct RuleSpec {
     annotations: BTreeMap<String, Spanned<String>>,
 }
 
-/// A position in a rule file (1-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Position {
-    pub line: u64,
-    pub column: u64,
-}
-
-impl<T> From<&Spanned<T>> for Position {
-    fn from(spanned: &Spanned<T>) -> Self {
-        Position { line: spanned.referenced.line(), column: spanned.referenced.column() }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleKind {
     Record,
@@ -74,7 +62,7 @@ pub struct Located {
 
 impl From<&Spanned<String>> for Located {
     fn from(spanned: &Spanned<String>) -> Self {
-        Located { value: spanned.value.clone(), at: spanned.into() }
+        Located { value: spanned.value.clone(), at: Position::of_yaml(spanned) }
     }
 }
 
@@ -106,11 +94,6 @@ impl RuleFile {
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.groups.iter().flat_map(|g| &g.rules)
     }
-
-    /// `path:line:col` for messages.
-    pub fn at(&self, position: Position) -> String {
-        format!("{}:{}:{}", self.path.display(), position.line, position.column)
-    }
 }
 
 /// The rule files of a pack, sorted by path.
@@ -126,42 +109,23 @@ pub fn load_all(pack_root: &Path) -> Result<Vec<RuleFile>, ToolError> {
     rule_file_paths(pack_root)?.iter().map(|p| load(p).map_err(ToolError::from)).collect()
 }
 
-/// A rule file that does not read as one: where and why (lint turns it into a finding).
-#[derive(Debug, Clone)]
-pub struct Unreadable {
-    pub path: PathBuf,
-    pub at: Position,
-    pub message: String,
-}
-
-impl std::fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.at.line, self.at.column, self.message)
-    }
-}
-
-impl From<Unreadable> for ToolError {
-    fn from(unreadable: Unreadable) -> Self {
-        ToolError::InvalidInput(unreadable.to_string())
-    }
-}
-
-pub fn load(path: &Path) -> Result<RuleFile, Unreadable> {
-    let text = std::fs::read_to_string(path).map_err(|err| Unreadable {
-        path: path.to_path_buf(),
-        at: Position { line: 1, column: 1 },
-        message: format!("cannot read: {err}"),
-    })?;
+/// Reads one rule file; a file that does not read as one is a diagnostic (lint turns it into a
+/// finding).
+pub fn load(path: &Path) -> Result<RuleFile, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Diagnostic::new(Location::file_start(path), format!("cannot read: {err}"), "make the file readable"))?;
     parse(path, &text)
 }
 
-pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Unreadable> {
-    let unreadable = |at: Position, message: String| Unreadable { path: path.to_path_buf(), at, message };
+pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Diagnostic> {
     let spec: FileSpec = serde_saphyr::from_str(text).map_err(|err| {
-        let at = err.location().map(|l| Position { line: l.line(), column: l.column() }).unwrap_or(Position { line: 1, column: 1 });
         let message = err.to_string();
-        let first = message.lines().next().unwrap_or("invalid YAML").to_string();
-        unreadable(at, format!("not a Prometheus rule file: {first}; fix the YAML (see `promtool check rules`)"))
+        let first = message.lines().next().unwrap_or("invalid YAML");
+        Diagnostic::new(
+            Position::of_yaml_error(&err).in_file(path),
+            format!("not a Prometheus rule file: {first}"),
+            "fix the YAML so it is a Prometheus rule file (see `promtool check rules`)",
+        )
     })?;
     let mut groups = Vec::new();
     for group in &spec.groups {
@@ -171,18 +135,23 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Unreadable> {
                 (Some(record), None) => (RuleKind::Record, record),
                 (None, Some(alert)) => (RuleKind::Alert, alert),
                 _ => {
-                    return Err(unreadable(
-                        Position::from(&rule.expr),
-                        "a rule needs exactly one of `record` or `alert`; add the missing one or split the rule".to_string(),
+                    return Err(Diagnostic::new(
+                        Position::of_yaml(&rule.expr).in_file(path),
+                        "a rule needs exactly one of `record` or `alert`",
+                        "add the missing one or split the rule",
                     ))
                 }
             };
             let for_secs = match &rule.for_ {
                 None => 0,
                 Some(text) if text.value == "0" || text.value == "0s" || text.value == "0m" => 0,
-                Some(text) => {
-                    parse_duration_secs(&text.value).map_err(|message| unreadable(Position::from(text), format!("for: {message}")))?
-                }
+                Some(text) => parse_duration_secs(&text.value).map_err(|message| {
+                    Diagnostic::new(
+                        Position::of_yaml(text).in_file(path),
+                        format!("for: {message}"),
+                        "write a Prometheus duration (5m, 1h30m)",
+                    )
+                })?,
             };
             rules.push(Rule {
                 kind,
@@ -209,7 +178,11 @@ pub fn selectors(files: &[RuleFile]) -> Result<Vec<crate::pack::promql::Selector
     for file in files {
         for rule in file.rules() {
             let expr = crate::pack::promql::parse(&rule.expr.value).map_err(|err| {
-                ToolError::InvalidInput(format!("{}: {}: PromQL does not parse: {err}", file.at(rule.expr.at), rule.name.value))
+                Diagnostic::new(
+                    rule.expr.at.in_file(&file.path),
+                    format!("{}: PromQL does not parse: {err}", rule.name.value),
+                    "write valid PromQL (`meshkit-obs lint` names the problem)",
+                )
             })?;
             selectors.extend(crate::pack::promql::reads(&expr).selectors);
         }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::exit::ToolError;
 use crate::timestamp::{format_utc, parse_duration_secs, parse_utc};
 
@@ -396,31 +397,24 @@ pub fn load(path: &Path, now_unix: i64) -> Result<Scenario, ToolError> {
 /// Parses scenario text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, now_unix: i64) -> Result<Scenario, ToolError> {
     let spec: FileSpec = serde_saphyr::from_str(text).map_err(|err| {
-        let location = err
-            .location()
-            .map(|loc| format!("{}:{}:{}", path.display(), loc.line(), loc.column()))
-            .unwrap_or_else(|| path.display().to_string());
         let message = err.to_string();
-        let first_line = message.lines().next().unwrap_or("invalid YAML").to_string();
-        ToolError::InvalidInput(format!("{location}: {first_line}; see scenarios/reference.yaml for the expected shape"))
+        Diagnostic::new(
+            Position::of_yaml_error(&err).in_file(path),
+            message.lines().next().unwrap_or("invalid YAML"),
+            "see scenarios/reference.yaml for the expected shape",
+        )
     })?;
     Resolver { path, problems: Vec::new() }.resolve(spec, now_unix)
 }
 
 struct Resolver<'a> {
     path: &'a Path,
-    problems: Vec<String>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
     fn problem<T>(&mut self, at: &Spanned<T>, field: &str, message: impl AsRef<str>) {
-        self.problems.push(format!(
-            "{}:{}:{}: {field}: {}",
-            self.path.display(),
-            at.referenced.line(),
-            at.referenced.column(),
-            message.as_ref()
-        ));
+        self.problems.push(Diagnostic::without_fix(Position::of_yaml(at).in_file(self.path), format!("{field}: {}", message.as_ref())));
     }
 
     fn time(&mut self, value: &Spanned<String>, field: &str) -> Option<i64> {
@@ -506,14 +500,18 @@ impl Resolver<'_> {
                 "{} problem(s) in scenario {}:\n  {}",
                 self.problems.len(),
                 self.path.display(),
-                self.problems.join("\n  ")
+                self.problems.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n  ")
             )))
         }
     }
 
     fn topology(&mut self, scenario: &mut Scenario, clusters: &[ClusterSpec]) {
         if clusters.is_empty() {
-            self.problems.push(format!("{}: clusters: at least one cluster is needed", self.path.display()));
+            self.problems.push(Diagnostic::new(
+                Location::file_start(self.path),
+                "clusters: at least one cluster is needed",
+                "add a cluster (see scenarios/reference.yaml)",
+            ));
         }
         let mut node_ids = BTreeSet::new();
         for (ci, cluster) in clusters.iter().enumerate() {
@@ -650,12 +648,12 @@ impl Resolver<'_> {
 
         let rule = kind.target_rule();
         let target = &spec.target;
-        let given: [(&str, Option<(u64, u64)>); 5] = [
-            ("cluster", target.cluster.as_ref().map(at)),
-            ("namespace", target.namespace.as_ref().map(at)),
-            ("node", target.node.as_ref().map(at)),
-            ("scope", target.scope.as_ref().map(at)),
-            ("shard", target.shard.as_ref().map(at)),
+        let given: [(&str, Option<Position>); 5] = [
+            ("cluster", target.cluster.as_ref().map(Position::of_yaml)),
+            ("namespace", target.namespace.as_ref().map(Position::of_yaml)),
+            ("node", target.node.as_ref().map(Position::of_yaml)),
+            ("scope", target.scope.as_ref().map(Position::of_yaml)),
+            ("shard", target.shard.as_ref().map(Position::of_yaml)),
         ];
         for (name, position) in given {
             let allowed = rule.needs.contains(&name) || rule.accepts.contains(&name);
@@ -663,11 +661,10 @@ impl Resolver<'_> {
                 None if rule.needs.contains(&name) => {
                     self.problem(&spec.kind, &format!("{field}.target.{name}"), format!("`{}` needs target.{name}", kind.name()))
                 }
-                Some((line, column)) if !allowed => self.problems.push(format!(
-                    "{}:{line}:{column}: {field}.target.{name}: `{}` does not use target.{name}; remove it (it takes {})",
-                    self.path.display(),
-                    kind.name(),
-                    rule.needs.iter().chain(rule.accepts).copied().collect::<Vec<_>>().join(", ")
+                Some(position) if !allowed => self.problems.push(Diagnostic::new(
+                    position.in_file(self.path),
+                    format!("{field}.target.{name}: `{}` does not use target.{name}", kind.name()),
+                    format!("remove it (it takes {})", rule.needs.iter().chain(rule.accepts).copied().collect::<Vec<_>>().join(", ")),
                 )),
                 _ => {}
             }
@@ -738,7 +735,7 @@ impl Resolver<'_> {
                     labels: expected.labels.clone(),
                     fires_after,
                     description: expected.description.clone(),
-                    source: format!("{}:{}:{}", self.path.display(), expected.alert.referenced.line(), expected.alert.referenced.column()),
+                    source: Position::of_yaml(&expected.alert).in_file(self.path).to_string(),
                 }),
                 Err(message) => self.problem(&expected.fires_after, &format!("{at}.fires_after"), message),
             }
@@ -809,10 +806,6 @@ impl Resolver<'_> {
         }
         resolved
     }
-}
-
-fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
-    (spanned.referenced.line(), spanned.referenced.column())
 }
 
 fn names<'a>(items: impl Iterator<Item = &'a str>) -> String {

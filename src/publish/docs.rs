@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::exit::ToolError;
-use crate::pack::dashboards::Dashboard;
+use crate::pack::dashboards::{Dashboard, DashboardFile};
 use crate::pack::rules::{self, RuleKind};
 use crate::pack::{layout, Pack};
 use crate::publish::guides::{self, AlertRef, GuideInput};
@@ -24,7 +24,8 @@ pub fn wanted_files(pack: &Pack) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let mut index_rows = Vec::new();
     for dashboard in &plan.dashboards {
-        let json = crate::pack::dashboards::model(&dashboard.file)?;
+        let file = DashboardFile::read(&dashboard.file)?;
+        let json = file.model()?;
         let view = plan.config.views(&dashboard.uid).into_iter().next().map(|v| v.name).unwrap_or_else(|| "default".into());
         let image = |panel_id: Option<u64>| {
             let panel = panel_id.and_then(|id| dashboard.panels.iter().find(|p| u64::from(p.id) == id));
@@ -43,10 +44,10 @@ pub fn wanted_files(pack: &Pack) -> anyhow::Result<BTreeMap<PathBuf, String>> {
             alerts: &cited,
             runbook: &runbook,
         };
-        let generated = guides::guide_generated(&json, &input);
+        let generated = guides::guide_generated(json, &input);
         let path = pack_root.join(layout::GUIDES).join(format!("{}.md", dashboard.uid));
         let existing = std::fs::read_to_string(&path).ok();
-        files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, &json)));
+        files.insert(path, guides::splice(existing.as_deref(), &generated, &new_guide_heading(dashboard, json)));
         index_rows.push((
             dashboard.uid.clone(),
             dashboard.title.clone(),

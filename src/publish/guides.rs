@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::pack::dashboards::{drawn_panels, PanelView};
+
 /// Opens the generated part; everything before it is hand-written and never touched.
 pub const BEGIN: &str = "<!-- BEGIN meshkit-obs docs: generated from the dashboard, the alert rules and the approved baselines; edit those and run `meshkit-obs docs` -->";
 /// Closes the generated part; everything after it is hand-written too.
@@ -54,8 +56,8 @@ pub fn guide_generated(dashboard: &Value, input: &GuideInput) -> String {
     variables(&mut out, dashboard);
     alerts(&mut out, input);
     let _ = writeln!(out, "## Panels\n");
-    for (_, panel) in crate::pack::dashboards::drawn_panels(dashboard) {
-        panel_section(&mut out, panel, input);
+    for panel in drawn_panels(dashboard) {
+        panel_section(&mut out, &panel, input);
     }
     let _ = writeln!(out, "{END}");
     out
@@ -97,57 +99,45 @@ fn alerts(out: &mut String, input: &GuideInput) {
     out.push('\n');
 }
 
-fn panel_section(out: &mut String, panel: &Value, input: &GuideInput) {
-    let id = panel["id"].as_u64().unwrap_or(0);
-    let title = panel["title"].as_str().unwrap_or("");
+fn panel_section(out: &mut String, panel: &PanelView, input: &GuideInput) {
+    let id = panel.id().unwrap_or(0);
+    let title = panel.title().unwrap_or("");
     let _ = writeln!(out, "### {title}\n");
     let _ = writeln!(out, "![{title}]({})\n", (input.image)(Some(id)));
-    if let Some(description) = panel["description"].as_str() {
+    if let Some(description) = panel.description() {
         let _ = writeln!(out, "{description}\n");
     }
-    let defaults = &panel["fieldConfig"]["defaults"];
-    let mut facts = vec![format!("**Panel:** {} (id {id})", panel["type"].as_str().unwrap_or("?"))];
-    if let Some(unit) = defaults["unit"].as_str() {
+    let kind = Some(panel.kind()).filter(|k| !k.is_empty()).unwrap_or("?");
+    let mut facts = vec![format!("**Panel:** {kind} (id {id})")];
+    if let Some(unit) = panel.unit() {
         facts.push(format!("**Unit:** `{unit}`"));
     }
-    let lines = thresholds(defaults);
-    if !lines.is_empty() {
-        facts.push(format!("**Thresholds:** {}", lines.join(", ")));
+    if let Some(thresholds) = panel.thresholds().filter(|t| !t.levels.is_empty()) {
+        facts.push(format!("**Thresholds:** {}", thresholds.text()));
     }
     let _ = writeln!(out, "{}\n", facts.join(" · "));
-    for target in panel["targets"].as_array().into_iter().flatten() {
-        let legend = target["legendFormat"].as_str().filter(|l| !l.is_empty()).map(|l| format!(" (legend `{l}`)")).unwrap_or_default();
+    for target in panel.targets() {
+        let legend = target.legend().filter(|l| !l.is_empty()).map(|l| format!(" (legend `{l}`)")).unwrap_or_default();
         let _ = writeln!(
             out,
             "Query {}{legend}:\n\n```promql\n{}\n```\n",
-            target["refId"].as_str().unwrap_or("?"),
-            target["expr"].as_str().unwrap_or("").trim_end()
+            target.ref_id().unwrap_or("?"),
+            target.expr().unwrap_or("").trim_end()
         );
     }
-    let runbooks: Vec<String> = panel["links"]
-        .as_array()
+    let runbooks: Vec<String> = panel
+        .links()
         .into_iter()
-        .flatten()
-        .filter_map(|l| crate::pack::links::runbook_alert(l["url"].as_str()?))
+        .filter_map(|(_, l)| crate::pack::links::runbook_alert(l["url"].as_str()?))
         .map(|alert| format!("[{alert}]({})", (input.runbook)(alert)))
         .collect();
     if !runbooks.is_empty() {
         let _ = writeln!(out, "**Runbooks:** {}\n", runbooks.join(", "));
     }
-    let verbs = cli_verbs(panel["description"].as_str().unwrap_or(""));
+    let verbs = cli_verbs(panel.description().unwrap_or(""));
     if !verbs.is_empty() {
         let _ = writeln!(out, "**CLI:** {}\n", verbs.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "));
     }
-}
-
-/// Threshold steps above the base, as `color ≥ value`.
-fn thresholds(defaults: &Value) -> Vec<String> {
-    defaults["thresholds"]["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|step| Some(format!("{} from {}", step["color"].as_str()?, step["value"].as_f64()?)))
-        .collect()
 }
 
 /// The `omnirelay mesh ...` commands quoted in a description (backtick spans), in order, once.

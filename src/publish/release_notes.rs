@@ -9,6 +9,7 @@ use std::fmt::{self, Write as _};
 use promql_parser::parser::Expr;
 use serde_json::Value;
 
+use crate::pack::dashboards::panels::{panels, PanelView};
 use crate::pack::git::Change;
 use crate::pack::layout;
 use crate::pack::rules::{RuleFile, RuleKind};
@@ -34,7 +35,7 @@ pub struct PanelFacts {
     pub title: String,
     pub kind: String,
     pub unit: Option<String>,
-    /// `fieldConfig.defaults.thresholds`, written as `green; 0.05 orange; 0.1 red`.
+    /// `fieldConfig.defaults.thresholds`, written as `green, orange from 0.05, red from 0.1`.
     pub thresholds: Option<String>,
     /// Target expressions by refId, whitespace collapsed.
     pub queries: BTreeMap<String, String>,
@@ -50,18 +51,11 @@ pub struct RuleFacts {
 }
 
 impl Snapshot {
-    /// Adds the dashboard `json` read from `file`; its uid is its `uid`, else the file stem.
+    /// Adds the dashboard model `json` read from `file`; its uid is its `uid`, else the file stem.
     pub fn add_dashboard(&mut self, file: &str, json: &Value) {
         let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".json");
         let uid = json["uid"].as_str().unwrap_or(stem).to_string();
-        let mut panels = BTreeMap::new();
-        for panel in json["panels"].as_array().into_iter().flatten() {
-            for panel in std::iter::once(panel).chain(panel["panels"].as_array().into_iter().flatten()) {
-                if let Some(id) = panel["id"].as_u64() {
-                    panels.insert(id, PanelFacts::from_json(panel));
-                }
-            }
-        }
+        let panels = panels(json).iter().filter_map(|panel| Some((panel.id()?, PanelFacts::of(panel)))).collect();
         let title = json["title"].as_str().unwrap_or(&uid).to_string();
         self.dashboards.insert(uid, DashboardFacts { file: file.to_string(), title, version: json["version"].as_u64(), panels });
     }
@@ -86,35 +80,17 @@ impl Snapshot {
 }
 
 impl PanelFacts {
-    fn from_json(panel: &Value) -> PanelFacts {
-        let defaults = &panel["fieldConfig"]["defaults"];
-        let thresholds = defaults["thresholds"]["steps"].as_array().map(|steps| {
-            let steps: Vec<String> = steps
-                .iter()
-                .map(|s| {
-                    let color = s["color"].as_str().unwrap_or("?");
-                    if s["value"].is_number() {
-                        format!("{} {color}", s["value"])
-                    } else {
-                        color.to_string()
-                    }
-                })
-                .collect();
-            let percent = if defaults["thresholds"]["mode"] == "percentage" { " (percent)" } else { "" };
-            format!("{}{percent}", steps.join("; "))
-        });
-        let queries = panel["targets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .filter_map(|(k, t)| Some((t["refId"].as_str().map_or_else(|| format!("#{k}"), str::to_string), collapse(t["expr"].as_str()?))))
+    fn of(panel: &PanelView) -> PanelFacts {
+        let queries = panel
+            .targets()
+            .iter()
+            .filter_map(|t| Some((t.ref_id().map_or_else(|| format!("#{}", t.index), str::to_string), collapse(t.expr()?))))
             .collect();
         PanelFacts {
-            title: panel["title"].as_str().unwrap_or("").to_string(),
-            kind: panel["type"].as_str().unwrap_or("").to_string(),
-            unit: defaults["unit"].as_str().map(str::to_string),
-            thresholds,
+            title: panel.title().unwrap_or("").to_string(),
+            kind: panel.kind().to_string(),
+            unit: panel.unit().map(str::to_string),
+            thresholds: panel.thresholds().map(|t| t.text()),
             queries,
         }
     }
@@ -459,7 +435,7 @@ mod tests {
         assert!(text.contains("- panel 2 \"Gone\" (stat) removed"), "{text}");
         assert!(text.contains("panel 1 \"Lag\": query A: `max(x)` → `max by (cluster) (x)`"), "{text}");
         assert!(text.contains("panel 1 \"Lag\": unit `s` → `ms`"), "{text}");
-        assert!(text.contains("thresholds `green; 1 red` → `green; 2 red`"), "{text}");
+        assert!(text.contains("thresholds `green, red from 1` → `green, red from 2`"), "{text}");
         assert!(text.ends_with("Summary: 1 dashboard(s) changed, 1 panel(s) added, 1 panel(s) removed, 1 query change(s).\n"), "{text}");
     }
 

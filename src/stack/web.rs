@@ -1,13 +1,14 @@
 //! The viewer's HTTP server on 127.0.0.1: the built viewer's static files, the pack's
-//! dashboards by uid, and a read-only proxy of Prometheus' query API under the same origin.
+//! dashboards by uid (read by `pack::dashboards::DashboardFile`, so a wrapped export is served
+//! as its plain model), and a read-only proxy of Prometheus' query API under the same origin.
 //!
 //! Only the query endpoints the viewer needs pass the proxy; admin, lifecycle and write
 //! endpoints are refused. Static paths are decoded and checked segment by segment, then
 //! resolved and required to stay inside the viewer's folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use axum::body::{to_bytes, Body};
@@ -15,6 +16,9 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+
+use crate::diagnostic::Diagnostic;
+use crate::pack::dashboards::DashboardFile;
 
 /// Largest request body the proxy forwards (a form-encoded query).
 const MAX_BODY: usize = 1 << 20;
@@ -41,15 +45,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let client = reqwest::Client::builder().no_proxy().build().context("building the proxy client")?;
-    let state = Arc::new((site, client));
+    let state = Arc::new(Served { site, client, reported: Mutex::new(BTreeSet::new()) });
     let app = Router::new().fallback(handle).with_state(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving the viewer")
 }
 
-type Shared = Arc<(Site, reqwest::Client)>;
+struct Served {
+    site: Site,
+    client: reqwest::Client,
+    /// Dashboard files already reported as unusable (each is told once, not per request).
+    reported: Mutex<BTreeSet<String>>,
+}
+
+type Shared = Arc<Served>;
 
 async fn handle(State(state): State<Shared>, request: Request) -> Response {
-    let (site, client) = (&state.0, &state.1);
+    let (site, client) = (&state.site, &state.client);
     let path = request.uri().path().to_string();
     if let Some(endpoint) = path.strip_prefix("/api/v1/") {
         return if is_read_only_query(endpoint) && matches!(*request.method(), Method::GET | Method::POST) {
@@ -65,14 +76,14 @@ async fn handle(State(state): State<Shared>, request: Request) -> Response {
         return refuse(StatusCode::METHOD_NOT_ALLOWED, "read-only server");
     }
     if path == "/api/dashboards" {
-        let listed: Vec<serde_json::Value> = dashboards(site)
+        let listed: Vec<serde_json::Value> = dashboards(&state)
             .into_iter()
             .map(|(uid, (file, dashboard))| serde_json::json!({"uid": uid, "title": dashboard["title"].as_str().unwrap_or(&uid), "path": file}))
             .collect();
         return json(&serde_json::json!(listed));
     }
     if let Some(uid) = path.strip_prefix("/api/dashboards/uid/") {
-        return match dashboards(site).remove(uid) {
+        return match dashboards(&state).remove(uid) {
             Some((_, dashboard)) => json(&serde_json::json!({ "dashboard": dashboard })),
             None => refuse(StatusCode::NOT_FOUND, &format!("no dashboard with uid `{uid}`")),
         };
@@ -124,21 +135,35 @@ async fn proxy(site: &Site, client: &reqwest::Client, request: Request) -> Respo
     }
 }
 
-/// uid -> (file, dashboard) of every readable dashboard JSON in the dashboard folders (first
-/// folder wins). Read per request, so edits show without restarting `serve`.
-fn dashboards(site: &Site) -> BTreeMap<String, (PathBuf, serde_json::Value)> {
+/// uid -> (file, dashboard model) of every dashboard in the dashboard folders (the first file
+/// with a uid wins). Read per request, so edits show without restarting `serve`; a file that is
+/// not a dashboard with a uid is reported on stderr (once) and left out.
+fn dashboards(served: &Served) -> BTreeMap<String, (PathBuf, serde_json::Value)> {
     let mut found = BTreeMap::new();
-    for dir in &site.dashboard_dirs {
-        for file in crate::fsutil::files_below(dir, |name| name.ends_with(".json")) {
-            let Some(dashboard) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else {
-                continue;
-            };
-            if let Some(uid) = dashboard["uid"].as_str() {
-                found.entry(uid.to_string()).or_insert((file, dashboard));
+    for dir in &served.site.dashboard_dirs {
+        for path in crate::fsutil::files_below(dir, |name| name.ends_with(".json")) {
+            match usable(&path) {
+                Ok((uid, model)) => {
+                    found.entry(uid).or_insert((path, model));
+                }
+                Err(diagnostic) => {
+                    let text = diagnostic.to_string();
+                    if served.reported.lock().is_ok_and(|mut reported| reported.insert(text.clone())) {
+                        eprintln!("viewer server: not serving {text}");
+                    }
+                }
             }
         }
     }
     found
+}
+
+/// The uid and model of a dashboard file, or why it cannot be served.
+fn usable(path: &Path) -> Result<(String, serde_json::Value), Diagnostic> {
+    let file = DashboardFile::read(path)?;
+    let model = file.model()?;
+    let uid = file.uid().ok_or_else(|| file.diagnostic("/uid", "the dashboard has no uid to serve it by", "set \"uid\""))?;
+    Ok((uid.to_string(), model.clone()))
 }
 
 /// A file below `root` named by a URL path, or 400/404: `..`, `.`, backslashes and NUL in any
@@ -240,6 +265,22 @@ mod tests {
         ] {
             assert!(!is_read_only_query(refused), "{refused}");
         }
+    }
+
+    #[test]
+    fn unusable_dashboard_files_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let (uid, model) = usable(&write("w.json", r#"{"dashboard": {"uid": "w", "panels": []}, "meta": {}}"#)).unwrap();
+        assert_eq!((uid.as_str(), model), ("w", serde_json::json!({"uid": "w", "panels": []})));
+        let broken = usable(&write("broken.json", "{\n  \"uid\": \"b\",\n")).unwrap_err().to_string();
+        assert!(broken.contains("broken.json:3:") && broken.contains("not valid JSON"), "{broken}");
+        let nameless = usable(&write("nameless.json", r#"{"title": "no uid"}"#)).unwrap_err().to_string();
+        assert!(nameless.contains("nameless.json:1:1: /uid: the dashboard has no uid"), "{nameless}");
     }
 
     #[test]

@@ -1,15 +1,23 @@
-//! The pack's dashboards as the screenshot checks see them: uid, title, folder, the panels that
-//! get a capture (rows expanded, as the viewer draws them) and the variable names, found through
-//! the provisioning files and read strictly so a broken file stops the run with its location
-//! instead of silently missing from the check.
+//! The pack's dashboards: one reader for a dashboard file ([`DashboardFile`]: plain or wrapped
+//! in Grafana's `{"dashboard": ...}`, from disk or from bytes), one panel walk with a view of a
+//! panel ([`panels`]), and the dashboards as the screenshot checks see them: uid, title, folder,
+//! the panels that get a capture (rows expanded, as the viewer draws them) and the variable
+//! names, found through the provisioning files and read strictly so a broken file stops the run
+//! with its location instead of silently missing from the check.
 
-use std::collections::BTreeMap;
+mod file;
+mod json_location;
+pub mod panels;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+pub use file::DashboardFile;
+pub use panels::{drawn_panels, PanelView};
 
+use crate::diagnostic::{Diagnostic, Location};
 use crate::exit::ToolError;
-use crate::pack::provisioning;
+use crate::pack::provisioning::{self, Provisioning};
 
 #[derive(Debug, Clone)]
 pub struct Dashboard {
@@ -35,96 +43,66 @@ pub struct Panel {
 pub fn discover(pack_root: &Path) -> Result<Vec<Dashboard>, ToolError> {
     let provisioning = provisioning::load(pack_root)?;
     if let Some((provider, why)) = provisioning.path_problems(pack_root).into_iter().next() {
-        return Err(ToolError::InvalidInput(format!(
-            "{}:{}:{}: provider `{}`: {why}; fix: point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)",
-            provider.file.display(),
-            provider.path.at.line,
-            provider.path.at.column,
-            provider.name.value,
-            provisioning::DASHBOARDS_DIR_VAR
-        )));
+        return Err(Diagnostic::new(
+            provider.path.at.in_file(&provider.file),
+            format!("provider `{}`: {why}", provider.name.value),
+            format!(
+                "point options.path at a folder of dashboards (${} is the pack's dashboards/ folder)",
+                provisioning::DASHBOARDS_DIR_VAR
+            ),
+        )
+        .into());
     }
     let mut by_uid: BTreeMap<String, Dashboard> = BTreeMap::new();
     for provided in provisioning.provided_files(pack_root) {
-        let mut dashboard = read(&provided.file)?;
+        let mut dashboard = Dashboard::from_file(&DashboardFile::read(&provided.file)?)?;
         dashboard.folder = provisioning.providers[provided.provider].folder_title().to_string();
-        let file = provided.file;
         if let Some(other) = by_uid.get(&dashboard.uid) {
-            return Err(ToolError::InvalidInput(format!(
-                "{}: uid {:?} is also the uid of {} (both provisioned); fix: give every dashboard its own uid (the file stem) and provision each file once",
-                file.display(),
-                dashboard.uid,
-                other.file.display()
-            )));
+            return Err(Diagnostic::new(
+                Location::file_start(&dashboard.file),
+                format!("uid {:?} is also the uid of {} (both provisioned)", dashboard.uid, other.file.display()),
+                "give every dashboard its own uid (the file stem) and provision each file once",
+            )
+            .into());
         }
         by_uid.insert(dashboard.uid.clone(), dashboard);
     }
     Ok(by_uid.into_values().collect())
 }
 
-fn invalid(file: &Path, at: String, message: String) -> ToolError {
-    ToolError::InvalidInput(format!("{}{at}: {message}", file.display()))
+/// The uids of the dashboards among `files` that a provider delivers: the dashboards a link
+/// (an alert's `dashboard_url`, a panel link) can open. Files without a uid are left out; lint
+/// reports them.
+pub fn provisioned_uids(pack_root: &Path, provisioning: &Provisioning, files: &[DashboardFile]) -> BTreeSet<String> {
+    files.iter().filter(|f| !provisioning.providers_of(pack_root, &f.path).is_empty()).filter_map(|f| Some(f.uid()?.to_string())).collect()
 }
 
-/// The dashboard model of one file, as JSON: Grafana's HTTP API wraps it as
-/// `{"dashboard": {...}}`, a UI export does not; both are accepted.
-pub fn model(file: &Path) -> Result<Value, ToolError> {
-    let bytes = std::fs::read(file).map_err(|err| invalid(file, String::new(), format!("cannot read: {err}")))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|err| {
-        invalid(
-            file,
-            format!(":{}:{}", err.line(), err.column()),
-            format!("not valid JSON: {err}; fix: repair the JSON (Grafana's \"Export\" writes a valid file)"),
-        )
-    })?;
-    Ok(match json.get("dashboard").filter(|d| d.is_object()) {
-        Some(model) => model.clone(),
-        None => json,
-    })
-}
-
-/// Reads one dashboard file.
-pub fn read(file: &Path) -> Result<Dashboard, ToolError> {
-    let invalid = |at: String, message: String| invalid(file, at, message);
-    let model = &model(file)?;
-    let uid = model["uid"]
-        .as_str()
-        .filter(|u| !u.is_empty())
-        .ok_or_else(|| invalid(" /uid".into(), "missing or empty; fix: set \"uid\" to the file stem".into()))?
-        .to_string();
-    let title = model["title"].as_str().unwrap_or(&uid).to_string();
-    let mut panels = Vec::new();
-    let mut seen = BTreeMap::new();
-    for (pointer, panel) in drawn_panels(model) {
-        let id = panel["id"].as_u64().and_then(|id| u32::try_from(id).ok()).ok_or_else(|| {
-            invalid(format!(" {pointer}/id"), "panel without a numeric id; fix: give every panel a unique positive \"id\"".into())
-        })?;
-        if let Some(first) = seen.insert(id, pointer.clone()) {
-            return Err(invalid(
-                format!(" {pointer}/id"),
-                format!("panel id {id} is also used at {first}; fix: give every panel a unique id (screenshots are keyed by it)"),
-            ));
-        }
-        panels.push(Panel { id, title: panel["title"].as_str().unwrap_or("").to_string() });
-    }
-    let variables =
-        model["templating"]["list"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
-    Ok(Dashboard { uid, title, file: file.to_path_buf(), folder: String::new(), panels, variables })
-}
-
-/// (JSON pointer, panel) of every non-row panel, including those inside rows, in file order.
-pub fn drawn_panels(model: &Value) -> Vec<(String, &Value)> {
-    let mut out = Vec::new();
-    for (i, panel) in model["panels"].as_array().into_iter().flatten().enumerate() {
-        if panel["type"] == "row" {
-            for (j, inner) in panel["panels"].as_array().into_iter().flatten().enumerate() {
-                out.push((format!("/panels/{i}/panels/{j}"), inner));
+impl Dashboard {
+    /// The dashboard of one file, strictly: JSON, a uid, and unique numeric panel ids.
+    pub fn from_file(file: &DashboardFile) -> Result<Dashboard, Diagnostic> {
+        let model = file.model()?;
+        let uid = file.uid().ok_or_else(|| file.diagnostic("/uid", "missing or empty", "set \"uid\" to the file stem"))?.to_string();
+        let title = model["title"].as_str().unwrap_or(&uid).to_string();
+        let mut panels = Vec::new();
+        let mut seen = BTreeMap::new();
+        for panel in drawn_panels(model) {
+            let pointer = panel.pointer();
+            let id = panel.id().and_then(|id| u32::try_from(id).ok()).ok_or_else(|| {
+                file.diagnostic(&format!("{pointer}/id"), "panel without a numeric id", "give every panel a unique positive \"id\"")
+            })?;
+            if let Some(first) = seen.insert(id, pointer.clone()) {
+                return Err(file.diagnostic(
+                    &format!("{pointer}/id"),
+                    format!("panel id {id} is also used at {first}"),
+                    "give every panel a unique id (screenshots are keyed by it)",
+                ));
             }
-        } else {
-            out.push((format!("/panels/{i}"), panel));
+            panels.push(Panel { id, title: panel.title().unwrap_or("").to_string() });
         }
+        let variables =
+            model["templating"]["list"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
+        Ok(Dashboard { uid, title, file: file.path.clone(), folder: String::new(), panels, variables })
     }
-    out
 }
 
 /// A file-name-safe slug of a panel title: lowercase ASCII words joined by '-', at most 48
@@ -192,13 +170,26 @@ mod tests {
     }
 
     #[test]
+    fn a_wrapped_export_is_discovered_like_its_model() {
+        let (pack, dir) = provisioned_pack();
+        let model = r#"{"uid":"w","title":"W","panels":[{"id":1,"type":"stat","title":"Up"}]}"#;
+        write(&dir, "w.json", &format!(r#"{{"meta": {{"slug": "w"}}, "dashboard": {model}}}"#));
+        let found = discover(pack.path()).unwrap();
+        assert_eq!((found[0].uid.as_str(), found[0].title.as_str(), found[0].panels.len()), ("w", "W", 1));
+    }
+
+    #[test]
     fn broken_files_are_located() {
         let (pack, dir) = provisioned_pack();
         let bad = write(&dir, "bad.json", "{\n  \"uid\": \"x\",\n  \"panels\": [,]\n}");
-        let err = read(&bad).unwrap_err().to_string();
+        let err = discover(pack.path()).unwrap_err().to_string();
         assert!(err.starts_with(&format!("{}:3:14: not valid JSON", bad.display())), "{err}");
         let dup = write(&dir, "dup.json", r#"{"uid":"d","panels":[{"id":4,"type":"stat"},{"id":4,"type":"gauge"}]}"#);
-        assert!(read(&dup).unwrap_err().to_string().contains("/panels/1/id: panel id 4 is also used at /panels/0"));
+        let read = |path: &Path| Dashboard::from_file(&DashboardFile::read(path).unwrap());
+        assert!(read(&dup).unwrap_err().to_string().contains(":1:51: /panels/1/id: panel id 4 is also used at /panels/0"));
+        let wrapped = write(&dir, "wrapped.json", r#"{"dashboard": {"uid": "", "panels": []}}"#);
+        assert!(read(&wrapped).unwrap_err().to_string().contains(":1:23: /dashboard/uid: missing or empty"));
+        std::fs::remove_file(wrapped).unwrap();
         std::fs::remove_file(bad).unwrap();
         write(&dir, "twin.json", r#"{"uid":"d","panels":[]}"#);
         std::fs::remove_file(dup).unwrap();

@@ -1,22 +1,17 @@
 //! Where a JSON pointer's value is written in a file (1-based line and column). serde_json keeps
-//! no spans, so findings about a dashboard scan its text: a small scanner that skips values it
+//! no spans, so diagnostics about a dashboard scan its text: a small scanner that skips values it
 //! does not descend into, and stops at the deepest part of the pointer that exists (a finding
 //! about a missing key points at the object that should hold it).
 
-/// (line, column) of the value `pointer` (RFC 6901, e.g. `/panels/3/targets/0/expr`) names in
+use crate::diagnostic::Position;
+
+/// Where the value `pointer` (RFC 6901, e.g. `/panels/3/targets/0/expr`) names is written in
 /// `text`; the nearest existing ancestor when part of the pointer is missing.
-pub fn locate(text: &str, pointer: &str) -> (u64, u64) {
+pub fn locate(text: &str, pointer: &str) -> Position {
     let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
     let scanner = Scanner { bytes: text.as_bytes() };
     let offset = scanner.find(scanner.skip_ws(0), &segments);
-    line_column(text, offset)
-}
-
-fn line_column(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
-    (line, column)
+    Position::of_offset(text, offset)
 }
 
 struct Scanner<'a> {
@@ -130,9 +125,12 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     const TEXT: &str = "{\n  \"title\": \"a \\\"b\\\" [c]\",\n  \"a/b\": 1,\n  \"panels\": [\n    {\"id\": 1, \"x\": {\"y\": [1, 2]}},\n    {\n      \"id\": 2,\n      \"targets\": [{\"expr\": \"up\"}]\n    }\n  ]\n}\n";
+
+    fn locate(text: &str, pointer: &str) -> (u64, u64) {
+        let at = super::locate(text, pointer);
+        (at.line, at.column)
+    }
 
     #[test]
     fn finds_nested_members_and_elements() {
