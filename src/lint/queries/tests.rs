@@ -32,8 +32,8 @@ metrics:
 
 /// The rule ids `check` reports for a dashboard target on a dashboard with a `cluster`
 /// variable; `query` is written as in the dashboard (`$cluster`, `$__rate_interval`).
-fn rules(query: &str) -> Vec<&'static str> {
-    problems(query, true).into_iter().map(|p| p.rule).collect()
+fn rules(query: &str) -> Vec<String> {
+    problems(query, true).into_iter().map(|p| p.rule.to_string()).collect()
 }
 
 fn problems(query: &str, is_target: bool) -> Vec<Problem> {
@@ -68,7 +68,7 @@ fn metric_unknown() {
 fn label_unknown() {
     assert_eq!(rules(r#"demo_queue_depth{cluster=~"$cluster", code="200"}"#), ["label-unknown"]);
     let problem = &problems(r#"sum by (node) (demo_queue_depth{cluster=~"$cluster"})"#, true)[0];
-    assert_eq!(problem.rule, "label-unknown");
+    assert_eq!(problem.rule.to_string(), "label-unknown");
     assert_eq!(problem.message, "`node` is not a label of what `sum` aggregates (it carries cluster, namespace, otel_scope_name)");
     assert_eq!(rules(r#"demo_requests_total{cluster=~"$cluster", code="200"}"#), Vec::<&str>::new());
     // A label label_replace creates counts as present.
