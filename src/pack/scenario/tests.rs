@@ -198,8 +198,10 @@ fn targets_must_fit_the_incident_kind() {
     let found = problems(&text);
     assert_eq!(found.len(), 1);
     assert!(
-        found[0]
-            .starts_with(&format!("{}: incidents[0].target.node: `leader_flap` does not use target.node; remove it", at(&text, "e-0}"))),
+        found[0].starts_with(&format!(
+            "{}: incidents[0].target.node: `leader_flap` does not use target.node; fix: remove it",
+            at(&text, "e-0}")
+        )),
         "{found:?}"
     );
 
