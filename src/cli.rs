@@ -179,7 +179,7 @@ pub enum Command {
         include_antialiasing: bool,
         /// Region to ignore, WxH+X+Y (repeatable); replaces [compare] ignore.
         #[arg(long = "ignore", value_name = "WxH+X+Y")]
-        ignore: Vec<meshkit_obs::visual::geometry::Rect>,
+        ignore: Vec<meshkit_obs::geometry::Rect>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,

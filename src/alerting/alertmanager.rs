@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::exit::ToolError;
 use crate::pack::layout;
-use crate::stack::tools::AMTOOL;
+use crate::programs::tools::AMTOOL;
 
 /// The `${NAME}` placeholders of a template, in order of first use.
 pub fn placeholders(template: &str) -> Vec<String> {
@@ -53,7 +53,7 @@ pub fn render(template: &str, value: impl Fn(&str) -> Option<String>) -> Result<
 
 /// `amtool check-config` on a rendered file; its report on failure.
 pub async fn check(config: &Path) -> anyhow::Result<Result<(), String>> {
-    crate::stack::tools::check(AMTOOL, &["check-config"], config).await
+    crate::programs::tools::check(AMTOOL, &["check-config"], config).await
 }
 
 #[cfg(test)]

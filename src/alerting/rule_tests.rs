@@ -21,7 +21,7 @@ use crate::pack::layout;
 use crate::pack::promql::Selector;
 use crate::pack::rules::{Rule, RuleFile, RuleKind};
 use crate::pack::scenario::{ExpectedAlert, Incident, Scenario};
-use crate::stack::tools::{locate, PROMTOOL};
+use crate::programs::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
 
 /// What a generated test file checks.
@@ -372,7 +372,7 @@ pub async fn run(files: &[PathBuf], log_dir: &Path) -> anyhow::Result<Vec<FileRe
         let mut command = Command::new(&promtool);
         command.args(["test", "rules"]).arg(file);
         let name = format!("promtool-test-{index}");
-        let mut child = crate::stack::process::Supervised::spawn(&name, command, log_dir)?;
+        let mut child = crate::programs::process::Supervised::spawn(&name, command, log_dir)?;
         let path = file.clone();
         runs.spawn(async move {
             let status = child.wait().await;

@@ -7,10 +7,11 @@ use std::path::Path;
 
 use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::fsutil::write_atomic;
+use meshkit_obs::geometry::Rect;
+use meshkit_obs::pack::config::CompareSettings;
 use meshkit_obs::pack::config::{Config, DashboardFacts};
 use meshkit_obs::pack::{dashboards, layout};
-use meshkit_obs::visual::compare::{self, CompareError, Settings, Side};
-use meshkit_obs::visual::geometry::Rect;
+use meshkit_obs::visual::compare::{self, CompareError, Side};
 
 /// The settings given on the command line; each one given replaces the config's.
 #[derive(Debug, Clone, Default)]
@@ -79,13 +80,13 @@ pub fn run(pack: &Path, expected: &Path, actual: &Path, diff_out: Option<&Path>,
 /// The pack's `[compare]` settings (the defaults without a meshkit-obs.toml), then the flags.
 /// The config is checked against the pack's dashboards as `check` checks it, so a file `check`
 /// would refuse is not half-used here.
-fn settings(pack: &Path, flags: &Flags) -> Result<Settings, ToolError> {
+fn settings(pack: &Path, flags: &Flags) -> Result<CompareSettings, ToolError> {
     let mut settings = if pack.join(layout::CONFIG).is_file() {
         let dashboards = dashboards::discover(pack)?;
         let facts: Vec<DashboardFacts<'_>> = dashboards.iter().map(DashboardFacts::of).collect();
         Config::load(pack, None, &facts)?.pack_compare_settings()
     } else {
-        Settings::default()
+        CompareSettings::default()
     };
     if let Some(threshold) = flags.threshold {
         settings.threshold = threshold;

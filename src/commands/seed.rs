@@ -3,7 +3,7 @@
 use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::generate::seed::seed;
 use meshkit_obs::pack::Pack;
-use meshkit_obs::stack::process::shutdown_signal;
+use meshkit_obs::programs::process::shutdown_signal;
 use std::path::Path;
 
 use meshkit_obs::progress::say as progress;

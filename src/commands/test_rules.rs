@@ -10,7 +10,7 @@ use meshkit_obs::alerting::rule_tests;
 use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::pack::rules;
 use meshkit_obs::pack::Pack;
-use meshkit_obs::stack::process::shutdown_signal;
+use meshkit_obs::programs::process::shutdown_signal;
 use meshkit_obs::timestamp::format_utc;
 
 use meshkit_obs::progress::say as progress;

@@ -17,7 +17,7 @@ use crate::generate::sim;
 use crate::pack::layout;
 use crate::pack::scenario::Scenario;
 use crate::pack::{Pack, ScenarioInput};
-use crate::stack::tools::{locate, PROMTOOL};
+use crate::programs::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
 
 /// promtool's block length.
@@ -106,8 +106,8 @@ pub async fn seed(pack: &Pack, input: &ScenarioInput, progress: &dyn Fn(&str)) -
             let name = format!("promtool-{}", input.file_stem().unwrap_or_default().to_string_lossy());
             let log_dir = staging.path().to_path_buf();
             // Spawned here, on this thread: the children's death signal is tied to it.
-            let child = crate::stack::process::Supervised::spawn(&name, command, &log_dir)?;
-            runs.spawn(async move { crate::stack::process::finish(&name, child).await.map(|()| out) });
+            let child = crate::programs::process::Supervised::spawn(&name, command, &log_dir)?;
+            runs.spawn(async move { crate::programs::process::finish(&name, child).await.map(|()| out) });
         }
         while let Some(joined) = runs.join_next().await {
             let out = joined.context("a promtool task panicked")??;
@@ -198,7 +198,7 @@ async fn backfill_rules(
 ) -> anyhow::Result<()> {
     let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let shards = split_rule_groups(groups, parallel);
-    let server = crate::stack::prometheus::Prometheus::start(data).await?;
+    let server = crate::programs::prometheus::Prometheus::start(data).await?;
     // promtool evaluates one rule after another: one process per share of the groups.
     let mut runs = tokio::task::JoinSet::new();
     let mut outs = Vec::new();
@@ -220,8 +220,8 @@ async fn backfill_rules(
             .arg(format!("--output-dir={}", out.display()))
             .arg(&rules_file);
         let name = format!("promtool-rules-{index}");
-        let child = crate::stack::process::Supervised::spawn(&name, command, staging)?;
-        runs.spawn(async move { crate::stack::process::finish("promtool tsdb create-blocks-from rules", child).await });
+        let child = crate::programs::process::Supervised::spawn(&name, command, staging)?;
+        runs.spawn(async move { crate::programs::process::finish("promtool tsdb create-blocks-from rules", child).await });
         outs.push(out);
     }
     let mut evaluated = Ok(());

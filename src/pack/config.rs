@@ -13,10 +13,9 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::exit::ToolError;
+use crate::geometry::Rect;
 use crate::pack::dashboards::Dashboard;
 use crate::pack::layout;
-use crate::visual::compare;
-use crate::visual::geometry::Rect;
 
 /// The name of the one view a dashboard gets when the config names none.
 pub const DEFAULT_VIEW: &str = "default";
@@ -57,7 +56,7 @@ struct RawCompare {
 
 impl RawCompare {
     /// Overrides what this level sets (ignore regions are placed by the caller).
-    fn apply(&self, settings: &mut compare::Settings) {
+    fn apply(&self, settings: &mut CompareSettings) {
         if let Some(threshold) = &self.threshold {
             settings.threshold = *threshold.get_ref();
         }
@@ -97,6 +96,27 @@ impl VariableValue {
             VariableValue::One(value) => std::slice::from_ref(value),
             VariableValue::Many(values) => values,
         }
+    }
+}
+
+/// How strict an image comparison is: the `[compare]` tables of the config, or `diff`'s flags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSettings {
+    /// 0..=1: the largest YIQ colour distance, as a fraction of the largest possible one, that still
+    /// counts as the same colour (pixelmatch's `threshold`).
+    pub threshold: f64,
+    /// How many differing pixels a capture may have and still pass.
+    pub max_diff_pixels: u64,
+    /// Anti-aliased pixels (Vyšniauskas 2009, as pixelmatch detects them) are not counted: font and
+    /// line smoothing varies between runs without anything having changed.
+    pub detect_antialiasing: bool,
+    /// Regions excluded from the comparison (clocks, random ids).
+    pub ignore: Vec<Rect>,
+}
+
+impl Default for CompareSettings {
+    fn default() -> Self {
+        CompareSettings { threshold: 0.1, max_diff_pixels: 0, detect_antialiasing: true, ignore: Vec::new() }
     }
 }
 
@@ -231,10 +251,10 @@ impl Config {
     /// coordinates of the image they are set for: pack and dashboard regions apply to the
     /// whole-dashboard image, a panel's regions to the panel's image (the caller also moves them
     /// into the dashboard image with `panel_ignores`).
-    pub fn compare_settings(&self, uid: &str, panel: Option<u32>) -> compare::Settings {
+    pub fn compare_settings(&self, uid: &str, panel: Option<u32>) -> CompareSettings {
         let dashboard = self.dashboards.get(uid).map(|d| &d.compare);
         let panel_level = panel.and_then(|id| self.panel(uid, id));
-        let mut settings = compare::Settings::default();
+        let mut settings = CompareSettings::default();
         for level in [Some(&self.compare), dashboard, panel_level].into_iter().flatten() {
             level.apply(&mut settings);
         }
@@ -245,8 +265,8 @@ impl Config {
 
     /// The pack's own `[compare]` settings, ignore regions included, for two images that belong
     /// to no particular dashboard or panel (`diff`).
-    pub fn pack_compare_settings(&self) -> compare::Settings {
-        let mut settings = compare::Settings::default();
+    pub fn pack_compare_settings(&self) -> CompareSettings {
+        let mut settings = CompareSettings::default();
         self.compare.apply(&mut settings);
         settings.ignore = self.compare.ignore.iter().map(|r| *r.get_ref()).collect();
         settings

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::exit::ToolError;
-use crate::stack::tools::{self, Program};
+use crate::programs::tools::{self, Program};
 
 pub const GIT: Program = Program { binary: "git", package: "git" };
 

@@ -169,7 +169,7 @@ pub fn parse(path: &Path, text: &str) -> Result<RuleFile, Diagnostic> {
 
 /// `promtool check rules` on one file: Ok, or promtool's report.
 pub async fn promtool_check(file: &Path) -> anyhow::Result<Result<(), String>> {
-    crate::stack::tools::check(crate::stack::tools::PROMTOOL, &["check", "rules"], file).await
+    crate::programs::tools::check(crate::programs::tools::PROMTOOL, &["check", "rules"], file).await
 }
 
 /// The selectors of every rule expression; a parse error is located at the expression.

@@ -15,8 +15,8 @@ use futures::StreamExt as _;
 use tokio::process::Command;
 
 use crate::exit::ToolError;
-use crate::stack::process::Supervised;
-use crate::stack::tools::{self, CHROMIUM};
+use crate::programs::process::Supervised;
+use crate::programs::tools::{self, CHROMIUM};
 
 /// How long Chromium may take to print its DevTools address.
 const LAUNCH_DEADLINE: Duration = Duration::from_secs(30);

@@ -1,18 +1,15 @@
-//! The stack of processes a command runs on 127.0.0.1: supervised children, external tools,
-//! Prometheus over a seeded TSDB, the viewer's web server and headless Chromium.
+//! The stack of services a command runs on 127.0.0.1: Prometheus over the seeded TSDB
+//! (`programs::prometheus`), the viewer's web server and headless Chromium.
 //!
 //! `Stack` is the one way to bring them up and down: `check`, `update-baselines` and `serve`
 //! describe what they need in a `StackSpec`, and `Stack::start` seeds, starts each piece (racing
 //! Ctrl-C), and `Stack::stop` stops them again. While the command works, `Failures::next` resolves
 //! when any piece dies or a signal arrives, so no command can forget one of them. Every child is a
-//! `process::Supervised` process group: it dies with the tool, also on a crash or Ctrl-C.
+//! `programs::process::Supervised` process group: it dies with the tool, also on a crash or Ctrl-C.
 //! A new piece (Alertmanager peers, a webhook sink, live exporters) is one more optional field
 //! here, started in `start`, watched in `Failures::next` and stopped in `stop`.
 
 pub mod browser;
-pub mod process;
-pub mod prometheus;
-pub mod tools;
 pub mod web;
 
 use std::path::PathBuf;
@@ -23,9 +20,9 @@ use anyhow::Context as _;
 use crate::exit::ToolError;
 use crate::generate::seed::{seed, SeedSummary};
 use crate::pack::{Pack, ScenarioInput};
+use crate::programs::process::shutdown_signal;
+use crate::programs::prometheus::Prometheus;
 use browser::{Chromium, Tabs, Watch};
-use process::shutdown_signal;
-use prometheus::Prometheus;
 
 /// What a command needs running. Prometheus over the scenario's seeded data always runs.
 pub struct StackSpec<'a> {

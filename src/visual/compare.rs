@@ -13,28 +13,8 @@ use image::codecs::png::{CompressionType, FilterType, PngDecoder, PngEncoder};
 use image::{ColorType, DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, Limits, RgbImage, RgbaImage};
 use serde::Serialize;
 
-use crate::visual::geometry::Rect;
-
-/// How strict a comparison is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    /// 0..=1: the largest YIQ colour distance, as a fraction of the largest possible one, that still
-    /// counts as the same colour (pixelmatch's `threshold`).
-    pub threshold: f64,
-    /// How many differing pixels a capture may have and still pass.
-    pub max_diff_pixels: u64,
-    /// Anti-aliased pixels (Vyšniauskas 2009, as pixelmatch detects them) are not counted: font and
-    /// line smoothing varies between runs without anything having changed.
-    pub detect_antialiasing: bool,
-    /// Regions excluded from the comparison (clocks, random ids).
-    pub ignore: Vec<Rect>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { threshold: 0.1, max_diff_pixels: 0, detect_antialiasing: true, ignore: Vec::new() }
-    }
-}
+use crate::geometry::Rect;
+use crate::pack::config::CompareSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,7 +136,7 @@ fn png_decoder(png: &[u8]) -> Result<PngDecoder<Cursor<&[u8]>>, String> {
     PngDecoder::with_limits(Cursor::new(png), Limits::default()).map_err(|e| e.to_string())
 }
 
-pub fn compare(expected_png: &[u8], actual_png: &[u8], settings: &Settings) -> Result<(Comparison, Option<Decoded>), CompareError> {
+pub fn compare(expected_png: &[u8], actual_png: &[u8], settings: &CompareSettings) -> Result<(Comparison, Option<Decoded>), CompareError> {
     let error = |which| move |message| CompareError::Decode { which, message };
     if expected_png == actual_png {
         // Reading the header still rejects a corrupt file that happens to equal its baseline.
@@ -226,7 +206,7 @@ const BACKDROP_FADE: u32 = 5;
 /// yellow, ignore regions tinted light blue (differences inside them a stronger blue), and a 1-px
 /// magenta frame just outside `comparison.bbox`. When the sizes differ, the canvas covers both
 /// extents: the faded expected image on white, with the actual image's extent framed in magenta.
-pub fn diff_image(decoded: &Decoded, comparison: &Comparison, settings: &Settings) -> RgbaImage {
+pub fn diff_image(decoded: &Decoded, comparison: &Comparison, settings: &CompareSettings) -> RgbaImage {
     let (expected, actual) = (&decoded.expected, &decoded.actual);
     if expected.dimensions() != actual.dimensions() {
         let (width, height) = (expected.width().max(actual.width()), expected.height().max(actual.height()));
@@ -428,7 +408,7 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn new(decoded: &'a Decoded, settings: &'a Settings) -> Scan<'a> {
+    fn new(decoded: &'a Decoded, settings: &'a CompareSettings) -> Scan<'a> {
         Scan {
             expected: decoded.expected.as_raw(),
             actual: decoded.actual.as_raw(),
@@ -577,19 +557,19 @@ mod tests {
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    fn run(actual: &str, settings: &Settings) -> (Comparison, Option<Decoded>) {
+    fn run(actual: &str, settings: &CompareSettings) -> (Comparison, Option<Decoded>) {
         compare(&fixture("base.png"), &fixture(actual), settings).unwrap_or_else(|e| panic!("{actual}: {e}"))
     }
 
-    fn with(change: impl FnOnce(&mut Settings)) -> Settings {
-        let mut settings = Settings::default();
+    fn with(change: impl FnOnce(&mut CompareSettings)) -> CompareSettings {
+        let mut settings = CompareSettings::default();
         change(&mut settings);
         settings
     }
 
     #[test]
     fn identical_bytes_are_not_decoded() {
-        let (comparison, decoded) = run("base.png", &Settings::default());
+        let (comparison, decoded) = run("base.png", &CompareSettings::default());
         assert_eq!(comparison.verdict, Verdict::IdenticalBytes);
         assert_eq!((comparison.expected_size, comparison.actual_size), ((64, 48), (64, 48)));
         assert!(decoded.is_none());
@@ -599,7 +579,7 @@ mod tests {
     #[test]
     fn same_pixels_in_another_encoding_are_identical_pixels() {
         assert_ne!(fixture("base.png"), fixture("base_reencoded.png"));
-        let (comparison, decoded) = run("base_reencoded.png", &Settings::default());
+        let (comparison, decoded) = run("base_reencoded.png", &CompareSettings::default());
         assert_eq!(comparison.verdict, Verdict::IdenticalPixels);
         assert!(decoded.is_some());
         assert!(comparison.passed());
@@ -617,7 +597,7 @@ mod tests {
 
     #[test]
     fn one_changed_pixel_differs_with_its_bounding_box() {
-        let (comparison, _) = run("one_pixel.png", &Settings::default());
+        let (comparison, _) = run("one_pixel.png", &CompareSettings::default());
         assert_eq!(comparison.verdict, Verdict::Differs);
         assert_eq!(comparison.diff_pixels, 1);
         assert_eq!(comparison.bbox, Some(Rect { x: 10, y: 5, width: 1, height: 1 }));
@@ -626,7 +606,7 @@ mod tests {
 
     #[test]
     fn an_antialiased_edge_moved_by_one_pixel_passes_only_with_detection() {
-        let (detected, _) = run("aa_shift.png", &Settings::default());
+        let (detected, _) = run("aa_shift.png", &CompareSettings::default());
         assert_eq!((detected.verdict, detected.diff_pixels, detected.antialiased_pixels), (Verdict::WithinBudget, 0, 2));
         assert!(detected.passed());
         let (counted, _) = run("aa_shift.png", &with(|s| s.detect_antialiasing = false));
@@ -638,7 +618,7 @@ mod tests {
     /// anti-aliasing detector must agree with it pixel for pixel, not just in spirit.
     #[test]
     fn a_moved_line_counts_exactly_what_pixelmatch_counts() {
-        let (detected, _) = run("line_moved.png", &Settings::default());
+        let (detected, _) = run("line_moved.png", &CompareSettings::default());
         assert_eq!((detected.verdict, detected.diff_pixels, detected.antialiased_pixels), (Verdict::Differs, 72, 68));
         let (counted, _) = run("line_moved.png", &with(|s| s.detect_antialiasing = false));
         assert_eq!((counted.diff_pixels, counted.antialiased_pixels), (140, 0));
@@ -667,7 +647,7 @@ mod tests {
             let mut actual = base.clone();
             let [r, g, b] = brighter(k);
             actual.put_pixel(20, 4, image::Rgba([r, g, b, 255]));
-            let (comparison, _) = compare(&expected, &encode_png(&actual), &Settings::default()).unwrap();
+            let (comparison, _) = compare(&expected, &encode_png(&actual), &CompareSettings::default()).unwrap();
             assert_eq!((comparison.verdict, comparison.diff_pixels), (verdict, diff_pixels), "background brightened by {k}");
         }
     }
@@ -681,7 +661,7 @@ mod tests {
         for (pixel, diff_pixels) in [([0, 0, 0, 0], 0), ([0, 0, 0, 255], 1), ([0, 0, 0, 128], 1)] {
             let mut actual = white.clone();
             actual.put_pixel(3, 3, image::Rgba(pixel));
-            let (comparison, _) = compare(&expected, &encode_png(&actual), &Settings::default()).unwrap();
+            let (comparison, _) = compare(&expected, &encode_png(&actual), &CompareSettings::default()).unwrap();
             assert_eq!(comparison.diff_pixels, diff_pixels, "{pixel:?} over white");
         }
     }
@@ -705,14 +685,14 @@ mod tests {
 
     #[test]
     fn different_sizes_are_a_size_mismatch_with_both_sizes() {
-        let (comparison, decoded) = run("cropped.png", &Settings::default());
+        let (comparison, decoded) = run("cropped.png", &CompareSettings::default());
         assert_eq!(comparison.verdict, Verdict::SizeMismatch);
         assert_eq!((comparison.expected_size, comparison.actual_size), ((64, 48), (64, 40)));
         assert_eq!(comparison.diff_pixels, 0);
         assert!(!comparison.passed());
         let decoded = decoded.unwrap();
         assert_eq!(structural_similarity(&decoded), None);
-        let image = diff_image(&decoded, &comparison, &Settings::default());
+        let image = diff_image(&decoded, &comparison, &CompareSettings::default());
         assert_eq!(image.dimensions(), (64, 48));
         // The actual image's extent is framed on its own border.
         assert_eq!((image.get_pixel(0, 0).0, image.get_pixel(30, 39).0), (MAGENTA, MAGENTA));
@@ -723,7 +703,7 @@ mod tests {
     fn a_truncated_png_is_a_decode_error_naming_its_side() {
         let (base, truncated) = (fixture("base.png"), fixture("truncated.png"));
         for (expected, actual, side) in [(&base, &truncated, Side::Actual), (&truncated, &base, Side::Expected)] {
-            match compare(expected, actual, &Settings::default()) {
+            match compare(expected, actual, &CompareSettings::default()) {
                 Err(error @ CompareError::Decode { which, .. }) => {
                     assert_eq!(which, side);
                     assert!(error.to_string().starts_with(&format!("cannot decode the {side} PNG: ")), "{error}");
@@ -735,7 +715,7 @@ mod tests {
 
     #[test]
     fn the_diff_image_marks_the_changed_pixel_red_inside_a_magenta_frame() {
-        let settings = Settings::default();
+        let settings = CompareSettings::default();
         let (comparison, decoded) = run("one_pixel.png", &settings);
         let image = diff_image(&decoded.unwrap(), &comparison, &settings);
         assert_eq!(image.dimensions(), (64, 48));
@@ -769,9 +749,9 @@ mod tests {
 
     #[test]
     fn structural_similarity_is_one_for_equal_pixels_and_less_for_a_change() {
-        let (_, same) = run("base_reencoded.png", &Settings::default());
+        let (_, same) = run("base_reencoded.png", &CompareSettings::default());
         assert_eq!(structural_similarity(&same.unwrap()), Some(1.0));
-        let (_, changed) = run("legend_colour.png", &Settings::default());
+        let (_, changed) = run("legend_colour.png", &CompareSettings::default());
         let score = structural_similarity(&changed.unwrap()).unwrap();
         assert!(score < 1.0, "{score}");
     }
@@ -786,7 +766,7 @@ mod tests {
         for (x, y) in [(5, 0), (320, 240), (600, 479)] {
             actual.put_pixel(x, y, image::Rgba([255, 255, 255, 255]));
         }
-        let settings = Settings::default();
+        let settings = CompareSettings::default();
         let (comparison, decoded) = compare(&encode_png(&expected), &encode_png(&actual), &settings).unwrap();
         assert_eq!((comparison.diff_pixels, comparison.bbox), (3, Some(Rect { x: 5, y: 0, width: 596, height: 480 })));
         let image = diff_image(&decoded.unwrap(), &comparison, &settings);

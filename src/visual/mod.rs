@@ -6,7 +6,6 @@ pub mod approve;
 pub mod baselines;
 pub mod capture;
 pub mod compare;
-pub mod geometry;
 pub mod render;
 pub mod report;
 pub mod verdict;

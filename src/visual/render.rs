@@ -15,9 +15,9 @@ use chromiumoxide::Page;
 use serde::Deserialize;
 
 use crate::exit::ToolError;
+use crate::geometry::Rect;
 use crate::pack::config::{RenderSettings, View};
 use crate::visual::compare;
-use crate::visual::geometry::Rect;
 
 /// What to render: a dashboard in one view, over the seeded window.
 #[derive(Debug, Clone)]

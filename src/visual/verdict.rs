@@ -9,9 +9,10 @@
 
 use sha2::{Digest as _, Sha256};
 
+use crate::pack::config::CompareSettings;
 use crate::pack::config::Config;
 use crate::visual::capture::Shot;
-use crate::visual::compare::{self, CompareError, Comparison, Decoded, Settings, Side, Verdict};
+use crate::visual::compare::{self, CompareError, Comparison, Decoded, Side, Verdict};
 use crate::visual::report::Status;
 
 /// What a capture is, judged against its baseline.
@@ -35,7 +36,7 @@ pub enum Assessment {
 pub struct UnreadableCapture(pub String);
 
 /// Judges `shot` against the `baseline` bytes (None: no baseline file) with `settings`.
-pub fn assess(shot: &Shot<'_>, baseline: Option<&[u8]>, settings: &Settings) -> Result<Assessment, UnreadableCapture> {
+pub fn assess(shot: &Shot<'_>, baseline: Option<&[u8]>, settings: &CompareSettings) -> Result<Assessment, UnreadableCapture> {
     let png = match (&shot.problem, shot.png) {
         (Some(problem), _) => return Ok(Assessment::PanelProblem(problem.clone())),
         (None, None) => return Ok(Assessment::PanelProblem("the page produced no image for this capture".to_string())),
@@ -103,7 +104,7 @@ pub fn approval(status: Status, at_old_name: bool) -> Approval {
 
 /// The compare settings of one shot: the config's for its dashboard and panel; for the
 /// whole-dashboard image also every panel's ignore regions, moved to where that panel sits.
-pub fn settings(config: &Config, shot: &Shot<'_>) -> Settings {
+pub fn settings(config: &Config, shot: &Shot<'_>) -> CompareSettings {
     let mut settings = config.compare_settings(shot.uid, shot.panel.map(|p| p.id));
     if shot.panel.is_none() {
         for drawn in shot.view_panels {
@@ -121,9 +122,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::Rect;
     use crate::pack::config::DashboardFacts;
     use crate::pack::dashboards::Panel;
-    use crate::visual::geometry::Rect;
     use crate::visual::render::PanelShot;
     use image::{Rgba, RgbaImage};
 
@@ -147,7 +148,7 @@ mod tests {
         let base = image(5, ORANGE);
         let moved = image(20, ORANGE);
         let taller = compare::encode_png(&RgbaImage::from_pixel(40, 31, Rgba([24, 27, 31, 255])));
-        let strict = Settings::default();
+        let strict = CompareSettings::default();
         let cases: [(Shot<'_>, Option<&[u8]>, Status); 6] = [
             (shot(Some(&base), None), Some(&base), Status::Passed),
             (shot(Some(&moved), None), Some(&base), Status::Changed),
@@ -178,11 +179,11 @@ mod tests {
     #[test]
     fn a_difference_within_the_budget_passes_and_is_not_rewritten() {
         let (base, moved) = (image(5, ORANGE), image(6, ORANGE));
-        let budget = Settings { max_diff_pixels: 6, ..Settings::default() };
+        let budget = CompareSettings { max_diff_pixels: 6, ..CompareSettings::default() };
         let assessment = assess(&shot(Some(&moved), None), Some(&base), &budget).unwrap();
         assert!(matches!(&assessment, Assessment::Matches(c) if c.verdict == Verdict::WithinBudget && c.diff_pixels == 6));
         assert_eq!(approval(assessment.status(), false), Approval::Unchanged);
-        let strict = assess(&shot(Some(&moved), None), Some(&base), &Settings { max_diff_pixels: 5, ..budget }).unwrap();
+        let strict = assess(&shot(Some(&moved), None), Some(&base), &CompareSettings { max_diff_pixels: 5, ..budget }).unwrap();
         assert_eq!(approval(strict.status(), false), Approval::Change);
     }
 
@@ -190,12 +191,12 @@ mod tests {
     fn an_unreadable_baseline_is_replaced_and_an_unreadable_capture_decides_nothing() {
         let good = image(5, ORANGE);
         let garbage = b"\x89PNG\r\n\x1a\nnot really".as_slice();
-        let assessment = assess(&shot(Some(&good), None), Some(garbage), &Settings::default()).unwrap();
+        let assessment = assess(&shot(Some(&good), None), Some(garbage), &CompareSettings::default()).unwrap();
         assert!(matches!(assessment, Assessment::UnreadableBaseline(_)));
         assert_eq!(approval(assessment.status(), false), Approval::Change);
         for baseline in [Some(good.as_slice()), Some(garbage), None] {
             let error =
-                assess(&shot(Some(garbage), None), baseline, &Settings::default()).err().expect("an unreadable capture is an error");
+                assess(&shot(Some(garbage), None), baseline, &CompareSettings::default()).err().expect("an unreadable capture is an error");
             assert!(error.to_string().starts_with("the screenshot is not a readable PNG: "), "{error}");
         }
     }

@@ -129,7 +129,7 @@ pub(crate) mod tests {
     //! Fixtures shared by the writers' tests: a report with one capture of every status.
 
     use super::*;
-    use crate::visual::geometry::Rect;
+    use crate::geometry::Rect;
 
     /// 1x1 PNGs: red, green and magenta, distinct so a test can tell which one was embedded.
     pub const RED_PNG: &[u8] = &[

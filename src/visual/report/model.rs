@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use crate::visual::geometry::Rect;
+use crate::geometry::Rect;
 
 /// The `schema` value this build writes and reads; bump it when a field changes meaning.
 /// 2: captures record `baseline_sha256`, the baseline they were compared with.

@@ -11,8 +11,8 @@ use anyhow::Context as _;
 use tokio::process::Command;
 
 use crate::exit::ToolError;
-use crate::stack::process::Supervised;
-use crate::stack::tools::{locate, PROMETHEUS};
+use crate::programs::process::Supervised;
+use crate::programs::tools::{locate, PROMETHEUS};
 
 const READY_DEADLINE: Duration = Duration::from_secs(60);
 const BIND_ATTEMPTS: usize = 3;
