@@ -553,9 +553,10 @@ fn group_members(pgid: u32) -> Vec<u32> {
 }
 
 /// Runs `check` in a copy of the pack, waits until Chromium and Prometheus both run under it,
-/// lets it render for a moment, then `strikes` (given both pids and the tool's). Returns the
-/// exit status, stderr, and the two children's pids, once the tool ended (at most 15 s later).
-fn strike_mid_render(strike: impl FnOnce(u32, u32, u32)) -> (std::process::ExitStatus, String, u32, u32) {
+/// lets it render for a moment, then `strikes` (given the tool's pid and Chromium's). Once the
+/// tool ended (at most 15 s later) no Chromium or Prometheus process may be left; returns the
+/// exit status and stderr.
+fn strike_mid_render(strike: impl FnOnce(u32, u32)) -> (std::process::ExitStatus, String) {
     let pack = TempPack::new();
     let mut child = KillOnDrop(pack.command(&["check"]).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap());
     let pid = child.id();
@@ -580,7 +581,7 @@ fn strike_mid_render(strike: impl FnOnce(u32, u32, u32)) -> (std::process::ExitS
         std::thread::sleep(Duration::from_millis(50));
     };
     std::thread::sleep(Duration::from_millis(1500));
-    strike(pid, chromium, prometheus);
+    strike(pid, chromium);
     let struck = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -590,31 +591,30 @@ fn strike_mid_render(strike: impl FnOnce(u32, u32, u32)) -> (std::process::ExitS
         std::thread::sleep(Duration::from_millis(50));
     };
     std::thread::sleep(Duration::from_millis(300));
-    (status, lines.join().unwrap().join("\n"), chromium, prometheus)
+    let lines = lines.join().unwrap().join("\n");
+    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left:\n{lines}");
+    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left:\n{lines}");
+    (status, lines)
 }
 
 #[test]
 fn killing_chromium_mid_run_exits_2_within_seconds_and_leaves_nothing_behind() {
     // SAFETY: signalling a process of our own test.
-    let (status, lines, chromium, prometheus) = strike_mid_render(|_, chromium, _| unsafe {
+    let (status, lines) = strike_mid_render(|_, chromium| unsafe {
         libc::kill(chromium as i32, libc::SIGKILL);
     });
     assert_eq!(status.code(), Some(2), "{lines}");
     assert!(lines.contains("Chromium exited during the run"), "the error names Chromium:\n{lines}");
-    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
-    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
 }
 
 #[test]
 fn ctrl_c_mid_render_exits_130_and_stops_the_whole_stack() {
     // SAFETY: signalling a process of our own test.
-    let (status, lines, chromium, prometheus) = strike_mid_render(|tool, _, _| unsafe {
+    let (status, lines) = strike_mid_render(|tool, _| unsafe {
         libc::kill(tool as i32, libc::SIGINT);
     });
     assert_eq!(status.code(), Some(130), "{lines}");
     assert!(lines.contains("interrupted by SIGINT"), "the tool says why it stopped:\n{lines}");
-    assert_eq!(group_members(chromium), Vec::<u32>::new(), "no Chromium process is left");
-    assert_eq!(group_members(prometheus), Vec::<u32>::new(), "no Prometheus process is left");
 }
 
 #[test]
