@@ -5,14 +5,18 @@
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use std::path::Path;
 
 use promql_parser::parser::Expr;
 use serde_json::Value;
 
+use crate::diagnostic::Diagnostic;
+use crate::exit::ToolError;
 use crate::pack::dashboards::panels::{panels, PanelView};
-use crate::pack::git::Change;
+use crate::pack::dashboards::DashboardFile;
+use crate::pack::git::{Change, Repo};
 use crate::pack::layout;
-use crate::pack::rules::{RuleFile, RuleKind};
+use crate::pack::rules::{self, RuleFile, RuleKind, RULES_SUFFIX};
 
 /// The pack at one revision, as far as release notes look.
 #[derive(Debug, Default, Clone)]
@@ -51,6 +55,26 @@ pub struct RuleFacts {
 }
 
 impl Snapshot {
+    /// The dashboards and rule files of the pack at revision `commit`.
+    pub fn at(repo: &Repo, commit: &str) -> Result<Snapshot, ToolError> {
+        let mut snapshot = Snapshot::default();
+        for path in repo.files(commit, layout::DASHBOARDS)?.iter().filter(|p| p.ends_with(".json")) {
+            let file = DashboardFile::from_bytes(Path::new(&format!("{commit}:{path}")), repo.show(commit, path)?.as_bytes());
+            let model = file.model().map_err(|diagnostic| Diagnostic {
+                fix: Some("release notes read every dashboard at both revisions: pick revisions whose dashboards parse".into()),
+                ..diagnostic
+            })?;
+            snapshot.add_dashboard(path, model);
+        }
+        let rule_files = repo.files(commit, layout::RULES)?;
+        // Only the rule files directly in alerts/ (alerts/tests/ holds promtool tests).
+        for path in rule_files.iter().filter(|p| p.ends_with(RULES_SUFFIX) && p.matches('/').count() == 1) {
+            let file = rules::parse(Path::new(&format!("{commit}:{path}")), &repo.show(commit, path)?)?;
+            snapshot.add_rules(&file);
+        }
+        Ok(snapshot)
+    }
+
     /// Adds the dashboard model `json` read from `file`; its uid is its `uid`, else the file stem.
     pub fn add_dashboard(&mut self, file: &str, json: &Value) {
         let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".json");
