@@ -5,6 +5,7 @@
 pub mod approve;
 pub mod baselines;
 pub mod capture;
+pub mod check;
 pub mod compare;
 pub mod render;
 pub mod report;

@@ -59,6 +59,40 @@ pub fn write_all(report: &RunReport, dir: &Path) -> anyhow::Result<ReportFiles> 
     Ok(files)
 }
 
+/// A report folder being built beside its final place (same file system, so the swap is a
+/// rename); dropped without `swap_in`, it is removed and the old report stays.
+pub struct Staging(tempfile::TempDir);
+
+impl Staging {
+    pub fn beside(final_dir: &Path) -> anyhow::Result<Staging> {
+        let parent = final_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        tempfile::Builder::new()
+            .prefix(".report-")
+            .tempdir_in(parent)
+            .map(Staging)
+            .with_context(|| format!("creating a report folder in {}", parent.display()))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Replaces `final_dir` with the staged folder: rename the old one aside, rename the new one
+    /// in, then delete the old one.
+    pub fn swap_in(self, final_dir: &Path) -> anyhow::Result<()> {
+        let staged = self.0.keep();
+        let old = final_dir.with_extension("old");
+        if final_dir.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(final_dir, &old).with_context(|| format!("moving the previous report {} aside", final_dir.display()))?;
+        }
+        std::fs::rename(&staged, final_dir).with_context(|| format!("moving the report into {}", final_dir.display()))?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
 /// Appends `markdown` to the file named by `$GITHUB_STEP_SUMMARY`; does nothing outside
 /// GitHub Actions (variable unset or empty).
 pub fn append_step_summary(markdown: &str) -> anyhow::Result<()> {
