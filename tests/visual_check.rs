@@ -192,6 +192,22 @@ fn check_renders_what_provisioning_provides() {
 }
 
 #[test]
+fn a_wrapped_http_api_export_renders_like_the_plain_file() {
+    // Grafana's HTTP API exports `{"dashboard": {...}, "meta": {...}}`; the viewer server used to
+    // answer such a file's uid with 404 although `check` planned it.
+    let pack = TempPack::new();
+    let path = pack.dashboard_file(OVERVIEW);
+    let model: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let wrapped = serde_json::json!({"dashboard": model, "meta": {"folderTitle": "MeshKit / Operators", "provisioned": true}});
+    std::fs::write(&path, serde_json::to_vec_pretty(&wrapped).unwrap()).unwrap();
+    let (output, report) = pack.check(&["--dashboard", OVERVIEW]);
+    assert_eq!(code(&output), 0, "{}", explain(&output));
+    let captures = report["captures"].as_array().expect("report.json lists the captures");
+    assert!(captures.len() > 2, "every panel of the wrapped dashboard was captured");
+    assert!(captures.iter().all(|c| c["status"] == "passed"), "the wrapped file draws exactly the approved pixels");
+}
+
+#[test]
 fn a_changed_threshold_colour_unit_or_legend_fails_exactly_that_panel() {
     type Edit = fn(&mut Value);
     let cases: [(u64, Edit); 3] = [
