@@ -1,7 +1,9 @@
 //! The rendered Alertmanager configuration in a real Alertmanager (Debian's 0.25) on loopback,
 //! delivering to a webhook sink run by the test: pages reach the team pager, warnings the team
 //! chat, a silence suppresses delivery, a degraded cluster inhibits the cluster's module
-//! alerts, and inside the maintenance window warnings are muted while pages still go out.
+//! warnings but none of the pack's pages (nor does a drain), a drain mutes shard imbalance in its
+//! own namespace only, and inside the maintenance window warnings are muted while pages still go
+//! out.
 
 mod common;
 
@@ -111,7 +113,11 @@ fn amtool(manager: &Alertmanager, args: &[&str]) {
 }
 
 fn fire(manager: &Alertmanager, alert: &str, severity: &str, team: &str, cluster: &str) {
-    let labels = [format!("severity={severity}"), format!("team={team}"), format!("cluster={cluster}"), "namespace=payments".to_string()];
+    fire_in(manager, alert, severity, team, cluster, "payments");
+}
+
+fn fire_in(manager: &Alertmanager, alert: &str, severity: &str, team: &str, cluster: &str, namespace: &str) {
+    let labels = [format!("severity={severity}"), format!("team={team}"), format!("cluster={cluster}"), format!("namespace={namespace}")];
     let mut args = vec!["alert", "add", alert];
     args.extend(labels.iter().map(String::as_str));
     amtool(manager, &args);
@@ -154,9 +160,9 @@ fn pages_warnings_silences_inhibition_and_maintenance_in_a_real_alertmanager() {
         &["silence", "add", "--comment=planned drain", "--duration=1h", "alertname=MeshKitReplicationStalled", "cluster=prod-eu-west"],
     );
     fire(&normal, "MeshKitReplicationStalled", "critical", "mesh-control-plane", "prod-eu-west");
-    // A degraded cluster inhibits the cluster's module alerts.
+    // A degraded cluster inhibits the cluster's module warnings.
     fire(&normal, "MeshKitClusterDegraded", "critical", "platform", "prod-us-east");
-    fire(&normal, "MeshKitLeaderlessScope", "critical", "mesh-control-plane", "prod-us-east");
+    fire(&normal, "MeshKitGossipRTTHigh", "warning", "mesh-control-plane", "prod-us-east");
     // Pages and warnings go to the team's pager and chat.
     fire(&normal, "MeshKitLeaderlessScope", "critical", "mesh-control-plane", "prod-eu-west");
     fire(&normal, "MeshKitHTTP3DowngradeHigh", "warning", "transport", "prod-eu-west");
@@ -173,11 +179,49 @@ fn pages_warnings_silences_inhibition_and_maintenance_in_a_real_alertmanager() {
     // Warnings wait for group_wait (30 s) before their first notification.
     assert_eq!(wait_for(&deliveries, "MeshKitHTTP3DowngradeHigh", Duration::from_secs(50)), ["transport-chat"]);
     let leaderless: Vec<String> = delivered(&deliveries, "MeshKitLeaderlessScope");
-    assert_eq!(
-        leaderless,
-        ["control-plane-pager"],
-        "delivered once, for prod-eu-west only: prod-us-east's is inhibited by MeshKitClusterDegraded"
-    );
+    assert_eq!(leaderless, ["control-plane-pager"]);
     assert!(delivered(&deliveries, "MeshKitReplicationStalled").is_empty(), "a silenced alert was delivered");
-    assert!(delivered(&deliveries, "MeshKitGossipRTTHigh").is_empty(), "a warning was delivered inside the maintenance window");
+    assert!(
+        delivered(&deliveries, "MeshKitGossipRTTHigh").is_empty(),
+        "a warning was delivered inside the maintenance window or from a degraded cluster"
+    );
+}
+
+/// The pager of the team that owns an alert.
+fn pager(team: &str) -> String {
+    format!("{}-pager", team.strip_prefix("mesh-").unwrap_or(team))
+}
+
+#[test]
+fn no_page_of_the_pack_is_inhibited_by_a_degraded_cluster_or_a_drain() {
+    let (port, deliveries) = webhook_sink();
+    let manager = start_alertmanager(&rendered(port));
+    // Every inhibitor of the pack fires for prod-us-east/payments ...
+    fire(&manager, "MeshKitClusterDegraded", "critical", "platform", "prod-us-east");
+    fire(&manager, "MeshKitDrainInProgress", "info", "platform", "prod-us-east");
+    // ... and then every critical alert of the pack fires there too.
+    let criticals: Vec<(String, String)> = meshkit_obs::pack::rules::load_all(&common::pack_root())
+        .unwrap()
+        .iter()
+        .flat_map(|file| file.rules())
+        .filter(|rule| rule.labels.get("severity").is_some_and(|s| s.value == "critical"))
+        .map(|rule| (rule.name.value.clone(), rule.labels["team"].value.clone()))
+        .collect();
+    assert!(criticals.len() >= 4, "the pack's critical alerts: {criticals:?}");
+    for (alert, team) in &criticals {
+        fire(&manager, alert, "critical", team, "prod-us-east");
+    }
+    // A drain in payments does not mute shard imbalance in orders.
+    fire_in(&manager, "MeshKitDrainInProgress", "info", "platform", "prod-eu-west", "payments");
+    fire_in(&manager, "MeshKitShardImbalance", "warning", "mesh-control-plane", "prod-eu-west", "orders");
+
+    for (alert, team) in &criticals {
+        assert_eq!(wait_for(&deliveries, alert, Duration::from_secs(30)), [pager(team)], "{alert} must reach its pager");
+    }
+    assert_eq!(
+        wait_for(&deliveries, "MeshKitShardImbalance", Duration::from_secs(50)),
+        ["control-plane-chat"],
+        "a drain in another namespace muted shard imbalance"
+    );
+    assert!(delivered(&deliveries, "MeshKitDrainInProgress").is_empty(), "the inhibitor-only alert was delivered");
 }
