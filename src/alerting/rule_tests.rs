@@ -19,7 +19,7 @@ use crate::generate::input_series::{self, Filter};
 use crate::generate::openmetrics::Family;
 use crate::pack::layout;
 use crate::pack::promql::Selector;
-use crate::pack::rules::{Rule, RuleFile, RuleKind};
+use crate::pack::rules::{Rule, RuleFile, RuleKind, HEARTBEAT_SEVERITY};
 use crate::pack::scenario::{ExpectedAlert, Incident, Scenario};
 use crate::programs::tools::{locate, PROMTOOL};
 use crate::timestamp::format_utc;
@@ -92,7 +92,7 @@ pub fn generate(
         let _ = writeln!(text, "      # healthy {} .. {}: no alert of the pack fires", format_utc(from), format_utc(to));
         let _ = writeln!(
             text,
-            "      - expr: 'count_over_time(ALERTS{{alertstate=\"firing\"}}[{}s])'\n        eval_time: {}\n        exp_samples: []",
+            "      - expr: 'count_over_time(ALERTS{{alertstate=\"firing\",severity!=\"{HEARTBEAT_SEVERITY}\"}}[{}s])'\n        eval_time: {}\n        exp_samples: []",
             to - from,
             offset(to)
         );
@@ -144,8 +144,12 @@ pub fn generate_observer(
     out: &Path,
 ) -> anyhow::Result<()> {
     let (mut text, _) = head(scenario, families, rule_files, selectors);
-    let names: Vec<&str> =
-        rule_files.iter().flat_map(|f| f.rules()).filter(|r| r.kind == RuleKind::Alert).map(|r| r.name.value.as_str()).collect();
+    let names: Vec<&str> = rule_files
+        .iter()
+        .flat_map(|f| f.rules())
+        .filter(|r| r.kind == RuleKind::Alert && !r.is_heartbeat())
+        .map(|r| r.name.value.as_str())
+        .collect();
     let _ = writeln!(text, "    alert_rule_test:");
     for t in (scenario.start..=scenario.end).step_by(scenario.step as usize) {
         for name in &names {

@@ -11,11 +11,12 @@ use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::pack::catalogue::Catalogue;
 use crate::pack::layout;
 use crate::pack::links;
-use crate::pack::rules::{Rule, RuleFile, RuleKind};
+use crate::pack::promql;
+use crate::pack::rules::{Rule, RuleFile, RuleKind, HEARTBEAT_SEVERITY};
 
 /// Every alert name starts with this (one shared prefix, monitoring-mixins convention).
 pub const ALERT_PREFIX: &str = "MeshKit";
-const SEVERITIES: &[&str] = &["critical", "warning", "info"];
+const SEVERITIES: &[&str] = &["critical", "warning", "info", HEARTBEAT_SEVERITY];
 
 /// The findings of every check on the rules of `files` that runs no tool. `all_files_read`:
 /// whether `files` are all the rule files (runbooks are orphans only when no unreadable file
@@ -74,7 +75,7 @@ fn first_position(text: &str) -> Option<Position> {
 type Report<'a> = dyn FnMut(Position, RuleId, String, &str) + 'a;
 
 fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding: &mut Report) {
-    let expr = match crate::pack::promql::parse(&rule.expr.value) {
+    let expr = match promql::parse(&rule.expr.value) {
         Ok(expr) => expr,
         Err(err) => {
             finding(
@@ -86,7 +87,7 @@ fn check_expression(rule: &Rule, series: &Series, catalogue: &Catalogue, finding
             return;
         }
     };
-    let reads = crate::pack::promql::reads(&expr);
+    let reads = promql::reads(&expr);
     for selector in &reads.selectors {
         let raw = series.matching(selector).any(|(_, origin)| !matches!(origin, Origin::Recorded { .. }));
         let from_record = series.matching(selector).any(|(_, origin)| matches!(origin, Origin::Recorded { .. }));
@@ -154,7 +155,7 @@ fn check_alert(context: &Context, rule: &Rule, finding: &mut Report) {
             severity.at,
             RuleId::AlertSeverity,
             format!("{name}: severity `{}` is not one of {}", severity.value, SEVERITIES.join(", ")),
-            "use critical (pages), warning or info",
+            "use critical (pages), warning, info, or none (a heartbeat that always fires)",
         ),
         None => finding(
             rule.name.at,
@@ -197,7 +198,8 @@ fn check_alert(context: &Context, rule: &Rule, finding: &mut Report) {
             format!("{name} has no description annotation"),
             "add a templated description naming cluster/namespace/node and {{ $value }}",
         ),
-        Some(description) if !description.value.contains("{{") => finding(
+        // A heartbeat has no labels or value worth naming.
+        Some(description) if !description.value.contains("{{") && !rule.is_heartbeat() => finding(
             description.at,
             RuleId::AlertDescription,
             format!("{name}: the description is not templated"),
@@ -241,7 +243,13 @@ fn check_alert(context: &Context, rule: &Rule, finding: &mut Report) {
         ),
         Some(url) => {
             let uid = url.value.strip_prefix(links::DEFAULT_GRAFANA_URL).and_then(links::dashboard_uid);
-            if !uid.is_some_and(|uid| context.dashboard_uids.contains(uid)) || !url.value.contains("var-cluster={{ $labels.cluster }}") {
+            // An alert about the whole pipeline (a heartbeat, an absent scrape job) has no cluster to set.
+            let has_cluster = promql::parse(&rule.expr.value)
+                .ok()
+                .and_then(|expr| promql::output_labels(&expr, &|s| context.series.labels(s)))
+                .is_none_or(|labels| labels.contains("cluster"));
+            let sets_cluster = url.value.contains("var-cluster={{ $labels.cluster }}");
+            if !uid.is_some_and(|uid| context.dashboard_uids.contains(uid)) || (has_cluster && !sets_cluster) {
                 finding(
                     url.at,
                     RuleId::AlertDashboardUrl,

@@ -129,6 +129,15 @@ pub fn output_labels(expr: &Expr, leaf: &dyn Fn(&Selector) -> Option<BTreeSet<St
                     labels.remove("le");
                     Some(labels)
                 }
+                // absent() yields one series carrying the equality matchers of its selector.
+                "absent" | "absent_over_time" => {
+                    let selector = match args.first().map(|a| a.as_ref()) {
+                        Some(Expr::VectorSelector(selector)) => selector_of(selector),
+                        Some(Expr::MatrixSelector(matrix)) => selector_of(&matrix.vs),
+                        _ => return Some(BTreeSet::new()),
+                    };
+                    Some(selector.label_matchers().filter(|m| matches!(m.op, MatchOp::Equal)).map(|m| m.name.clone()).collect())
+                }
                 "label_replace" | "label_join" => {
                     let mut labels = output_labels(args.first()?, leaf)?;
                     if let Some(Expr::StringLiteral(destination)) = args.get(1).map(|a| a.as_ref()) {

@@ -66,6 +66,11 @@ impl From<&Spanned<String>> for Located {
     }
 }
 
+/// The severity of a heartbeat: an alert that fires all the time by design (kube-prometheus'
+/// `Watchdog`), so a dead-man's switch notices when the alerting pipeline stops delivering. It
+/// is never an incident: incident checks and healthy stretches leave it out.
+pub const HEARTBEAT_SEVERITY: &str = "none";
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub kind: RuleKind,
@@ -88,6 +93,13 @@ pub struct Group {
 pub struct RuleFile {
     pub path: PathBuf,
     pub groups: Vec<Group>,
+}
+
+impl Rule {
+    /// An alert that always fires on purpose (`severity: none`).
+    pub fn is_heartbeat(&self) -> bool {
+        self.kind == RuleKind::Alert && self.labels.get("severity").is_some_and(|s| s.value == HEARTBEAT_SEVERITY)
+    }
 }
 
 impl RuleFile {
