@@ -110,6 +110,9 @@ pub enum Command {
         /// The Grafana the dashboards are provisioned into.
         #[arg(long, value_name = "URL")]
         grafana_url: String,
+        /// The `job` label your Prometheus gives MeshKit targets (the rules select `job="omnirelay"`).
+        #[arg(long, value_name = "NAME", default_value = meshkit_obs::pack::rules::SCRAPE_JOB)]
+        scrape_job: String,
         /// Output folder.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -291,8 +294,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 scenario.scenario.as_deref(),
                 &commands::export_series::Request { from: from.as_deref(), to: to.as_deref(), matches: &matches, out: out.as_deref() },
             ),
-            Command::ExportRules { runbook_base_url, grafana_url, out } => {
-                commands::export_rules::run(pack, &runbook_base_url, &grafana_url, &out).await
+            Command::ExportRules { runbook_base_url, grafana_url, scrape_job, out } => {
+                let deployment = meshkit_obs::pack::rules::Deployment {
+                    runbook_base: &runbook_base_url,
+                    grafana_url: &grafana_url,
+                    scrape_job: &scrape_job,
+                };
+                commands::export_rules::run(pack, &deployment, &out).await
             }
             Command::Check { render, shard, report_dir, format } => {
                 commands::check::run(pack, &render.request(shard), report_dir.as_deref(), format).await

@@ -256,6 +256,8 @@ fn exported_rules_carry_the_deployments_links() {
             "https://git.example.com/runbooks",
             "--grafana-url",
             "https://grafana.example.com/",
+            "--scrape-job",
+            "mesh-nodes",
             "--out",
             out.path().to_str().unwrap(),
         ],
@@ -269,4 +271,24 @@ fn exported_rules_carry_the_deployments_links() {
         "{exported}"
     );
     assert!(!exported.contains(meshkit_obs::pack::links::DEFAULT_RUNBOOK_BASE));
+    let operations = std::fs::read_to_string(out.path().join("operations.rules.yaml")).unwrap();
+    assert!(operations.contains(r#"count by (cluster) (up{job="mesh-nodes"})"#), "{operations}");
+    assert!(!operations.contains(r#"job="omnirelay""#), "every job selector follows --scrape-job");
+
+    let output = common::run_tool(
+        &[
+            "export-rules",
+            "--runbook-base-url",
+            "https://a/",
+            "--grafana-url",
+            "https://b/",
+            "--scrape-job",
+            "x\"y",
+            "--out",
+            "/nonexistent",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", common::stderr(&output));
+    assert!(common::stderr(&output).contains("--scrape-job `x\"y`: not a plain job name"), "{}", common::stderr(&output));
 }

@@ -1,17 +1,16 @@
-//! `meshkit-obs export-rules`: copy the rule files for a deployment, with the runbook and
-//! Grafana base URLs swapped for the deployment's, validated with promtool.
+//! `meshkit-obs export-rules`: copy the rule files for a deployment (`rules::Deployment`: its
+//! runbook and Grafana base URLs and its scrape job), validated with promtool.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
 use meshkit_obs::exit::{Outcome, ToolError};
-use meshkit_obs::pack::links::{DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE};
-use meshkit_obs::pack::rules;
+use meshkit_obs::pack::rules::{self, Deployment};
 use meshkit_obs::pack::Pack;
 
-pub async fn run(pack: &Pack, runbook_base: &str, grafana_url: &str, out: &Path) -> anyhow::Result<Outcome> {
-    for (flag, url) in [("--runbook-base-url", runbook_base), ("--grafana-url", grafana_url)] {
+pub async fn run(pack: &Pack, deployment: &Deployment<'_>, out: &Path) -> anyhow::Result<Outcome> {
+    for (flag, url) in [("--runbook-base-url", deployment.runbook_base), ("--grafana-url", deployment.grafana_url)] {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ToolError::InvalidInput(format!(
                 "{flag} `{url}` is not an http(s) URL; pass e.g. https://git.example.com/mesh/pack/blob/main/docs/runbooks/"
@@ -19,8 +18,13 @@ pub async fn run(pack: &Pack, runbook_base: &str, grafana_url: &str, out: &Path)
             .into());
         }
     }
-    let runbook_base = format!("{}/", runbook_base.trim_end_matches('/'));
-    let grafana_url = grafana_url.trim_end_matches('/');
+    let job = deployment.scrape_job;
+    if job.is_empty() || !job.chars().all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c)) {
+        return Err(ToolError::InvalidInput(format!(
+            "--scrape-job `{job}`: not a plain job name; pass the `job` label your Prometheus gives MeshKit targets (letters, digits, _ . : -)"
+        ))
+        .into());
+    }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let paths = rules::rule_file_paths(pack.root())?;
     // Everything is exported and checked in a scratch folder first: a rejected file leaves
@@ -29,8 +33,7 @@ pub async fn run(pack: &Pack, runbook_base: &str, grafana_url: &str, out: &Path)
     let mut exported = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let text =
-            text.replace(DEFAULT_RUNBOOK_BASE, &runbook_base).replace(&format!("{DEFAULT_GRAFANA_URL}/d/"), &format!("{grafana_url}/d/"));
+        let text = deployment.apply(&text);
         let name = path.file_name().expect("rule files have names").to_owned();
         let candidate = scratch.path().join(&name);
         std::fs::write(&candidate, &text).with_context(|| format!("writing {}", candidate.display()))?;

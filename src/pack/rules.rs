@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::exit::ToolError;
 use crate::pack::layout;
+use crate::pack::links;
 use crate::timestamp::parse_duration_secs;
 
 /// Rule files end with this; other YAML under `alerts/` (tests, Alertmanager) is not rules.
@@ -63,6 +64,31 @@ pub struct Located {
 impl From<&Spanned<String>> for Located {
     fn from(spanned: &Spanned<String>) -> Self {
         Located { value: spanned.value.clone(), at: Position::of_yaml(spanned) }
+    }
+}
+
+/// The scrape job the pack's rules select (`job="omnirelay"`); `export-rules --scrape-job`
+/// renames it for a deployment that scrapes MeshKit under another job.
+pub const SCRAPE_JOB: &str = "omnirelay";
+
+/// What a deployment changes in the pack's rule files: where runbooks and dashboards are served,
+/// and the scrape job's name.
+pub struct Deployment<'a> {
+    /// Base URL of the runbooks (the runbook of `X` is `<base>X.md`).
+    pub runbook_base: &'a str,
+    /// The Grafana the dashboards are provisioned into.
+    pub grafana_url: &'a str,
+    pub scrape_job: &'a str,
+}
+
+impl Deployment<'_> {
+    /// A rule file's text as this deployment runs it.
+    pub fn apply(&self, text: &str) -> String {
+        let runbook_base = format!("{}/", self.runbook_base.trim_end_matches('/'));
+        let grafana = format!("{}/d/", self.grafana_url.trim_end_matches('/'));
+        text.replace(links::DEFAULT_RUNBOOK_BASE, &runbook_base)
+            .replace(&format!("{}/d/", links::DEFAULT_GRAFANA_URL), &grafana)
+            .replace(&format!("job=\"{SCRAPE_JOB}\""), &format!("job=\"{}\"", self.scrape_job))
     }
 }
 
