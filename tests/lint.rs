@@ -75,6 +75,22 @@ fn runbook_of_no_alert() {
 }
 
 #[test]
+fn runbook_without_escalation() {
+    let pack = pack_copy();
+    let path = pack.path().join("docs/runbooks/MeshKitTargetDown.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("## Escalation", "## Who to call");
+    std::fs::write(&path, text).unwrap();
+    let (code, output) = lint(pack.path());
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        output.contains(
+            "docs/runbooks/MeshKitTargetDown.md:1:1: runbook-sections: runbook `MeshKitTargetDown` has no `## Escalation` section"
+        ),
+        "{output}"
+    );
+}
+
+#[test]
 fn lint_without_a_catalogue_cannot_run() {
     let pack = pack_copy();
     std::fs::remove_file(pack.path().join("metrics/catalogue.yaml")).unwrap();

@@ -322,6 +322,7 @@ fn recording_rule_reading_a_recording_rule() {
 const END_TO_END_RULES: &[(RuleId, &str)] = &[
     (RuleId::PromtoolCheckRules, include_str!("lint.rs")),
     (RuleId::RunbookOrphan, include_str!("lint.rs")),
+    (RuleId::RunbookSections, include_str!("lint.rs")),
     (RuleId::DashboardVersionBump, include_str!("lint_dashboards.rs")),
 ];
 

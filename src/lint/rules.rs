@@ -40,7 +40,30 @@ pub fn check(context: &Context, files: &[RuleFile], all_files_read: bool) -> Vec
     if all_files_read {
         findings.extend(orphan_runbooks(&context.pack_root, &alert_names));
     }
+    findings.extend(alert_names.iter().filter_map(|name| missing_sections(&context.pack_root, name)));
     findings
+}
+
+/// The sections every runbook has, in the order an operator reads them at 3 a.m.
+const RUNBOOK_SECTIONS: &[&str] = &["Meaning", "Impact", "Diagnosis", "Mitigation", "Escalation"];
+
+/// A finding when the runbook of `alert` exists but lacks a section (a missing runbook is
+/// `alert-runbook-url`'s finding).
+fn missing_sections(pack_root: &Path, alert: &str) -> Option<Finding> {
+    let path = pack_root.join(layout::RUNBOOKS).join(format!("{alert}.md"));
+    let text = std::fs::read_to_string(&path).ok()?;
+    let headings: BTreeSet<&str> = text.lines().filter_map(|line| line.strip_prefix("## ")).map(str::trim).collect();
+    let missing: Vec<&str> = RUNBOOK_SECTIONS.iter().copied().filter(|section| !headings.contains(section)).collect();
+    (!missing.is_empty()).then(|| {
+        Finding::new(
+            RuleId::RunbookSections,
+            Diagnostic::new(
+                Location::file_start(&path),
+                format!("runbook `{alert}` has no {} section", missing.iter().map(|s| format!("`## {s}`")).collect::<Vec<_>>().join(", ")),
+                "add them: what the alert means, who is affected, how to find the cause, what to do, and whom to call when that does not work",
+            ),
+        )
+    })
 }
 
 /// `promtool check rules` on every file; its complaint becomes one finding per file.
