@@ -187,11 +187,6 @@ fn pages_warnings_silences_inhibition_and_maintenance_in_a_real_alertmanager() {
     );
 }
 
-/// The pager of the team that owns an alert.
-fn pager(team: &str) -> String {
-    format!("{}-pager", team.strip_prefix("mesh-").unwrap_or(team))
-}
-
 #[test]
 fn no_page_of_the_pack_is_inhibited_by_a_degraded_cluster_or_a_drain() {
     let (port, deliveries) = webhook_sink();
@@ -216,7 +211,11 @@ fn no_page_of_the_pack_is_inhibited_by_a_degraded_cluster_or_a_drain() {
     fire_in(&manager, "MeshKitShardImbalance", "warning", "mesh-control-plane", "prod-eu-west", "orders");
 
     for (alert, team) in &criticals {
-        assert_eq!(wait_for(&deliveries, alert, Duration::from_secs(30)), [pager(team)], "{alert} must reach its pager");
+        assert_eq!(
+            wait_for(&deliveries, alert, Duration::from_secs(30)),
+            [common::team_receiver(team, "pager")],
+            "{alert} must reach its pager"
+        );
     }
     assert_eq!(
         wait_for(&deliveries, "MeshKitShardImbalance", Duration::from_secs(50)),

@@ -120,10 +120,9 @@ fn expected_receiver(alert: &str, severity: &str, team: &str, cluster: &str) -> 
     if cluster == "staging" {
         return "staging-chat".into();
     }
-    let team = team.strip_prefix("mesh-").unwrap_or(team);
     match severity {
-        "critical" => format!("{team}-pager"),
-        "warning" => format!("{team}-chat"),
+        "critical" => common::team_receiver(team, "pager"),
+        "warning" => common::team_receiver(team, "chat"),
         _ => "mesh-tickets".into(),
     }
 }

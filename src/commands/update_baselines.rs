@@ -14,7 +14,7 @@ use meshkit_obs::exit::{Outcome, ToolError};
 use meshkit_obs::pack::Pack;
 use meshkit_obs::visual::approve::{self, Changes, FromReport};
 use meshkit_obs::visual::baselines::{Store, EMBEDDED};
-use meshkit_obs::visual::capture::{self, Request};
+use meshkit_obs::visual::capture::{self, Plan, Request};
 use meshkit_obs::visual::report;
 
 use meshkit_obs::progress::say as progress;
@@ -23,10 +23,7 @@ pub async fn run(pack: &Pack, request: &Request, panels: &[String], prune: bool)
     if prune && !panels.is_empty() {
         return Err(ToolError::InvalidInput("--prune removes baselines of panels that no longer exist, so it cannot be narrowed to --panel; fix: run it with --dashboard only, or without --prune".into()).into());
     }
-    let plan = capture::plan(pack, request)?;
-    check_panel_filter(&plan, panels)?;
-    let store = Store::new(pack.root(), EMBEDDED);
-    store.remove_stale_temporaries(&plan.uids());
+    let (plan, store) = prepare(pack, request, panels)?;
     let (rendered, _) = capture::render_all(pack, &plan, request).await?;
     let changes = approve::rendered(&plan, &store, &rendered, panels, prune)?;
     print_summary(&changes, prune);
@@ -37,10 +34,7 @@ pub async fn run(pack: &Pack, request: &Request, panels: &[String], prune: bool)
 /// selected baseline changed since the report was made, writes nothing and names them (exit 1).
 pub fn from_report(pack: &Pack, request: &Request, panels: &[String], dir: &Path) -> anyhow::Result<Outcome> {
     let report = report::read(dir)?;
-    let plan = capture::plan(pack, request)?;
-    check_panel_filter(&plan, panels)?;
-    let store = Store::new(pack.root(), EMBEDDED);
-    store.remove_stale_temporaries(&plan.uids());
+    let (plan, store) = prepare(pack, request, panels)?;
     match approve::from_report(&plan, &store, &report, dir, &request.dashboards, panels)? {
         FromReport::Approved(changes) => {
             print_summary(&changes, false);
@@ -59,7 +53,17 @@ pub fn from_report(pack: &Pack, request: &Request, panels: &[String], dir: &Path
     }
 }
 
-fn check_panel_filter(plan: &capture::Plan, panels: &[String]) -> Result<(), ToolError> {
+/// The plan and the baseline store to approve into: the `--panel` filter checked against the
+/// plan, and the temporary files an interrupted approval left removed.
+fn prepare(pack: &Pack, request: &Request, panels: &[String]) -> anyhow::Result<(Plan, Store)> {
+    let plan = capture::plan(pack, request)?;
+    check_panel_filter(&plan, panels)?;
+    let store = Store::new(pack.root(), EMBEDDED);
+    store.remove_stale_temporaries(&plan.uids());
+    Ok((plan, store))
+}
+
+fn check_panel_filter(plan: &Plan, panels: &[String]) -> Result<(), ToolError> {
     for wanted in panels {
         let exists =
             wanted == capture::WHOLE_DASHBOARD || plan.dashboards.iter().any(|d| d.panels.iter().any(|p| p.id.to_string() == *wanted));

@@ -5,12 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
 use crate::exit::ToolError;
 use crate::pack::dashboards::Panel;
 use crate::visual::baselines::{Store, EMBEDDED};
 use crate::visual::capture::{self, Plan};
+use crate::visual::check;
 use crate::visual::compare;
 use crate::visual::render::Rendered;
 use crate::visual::report::{self, Capture, RunReport};
@@ -37,17 +36,14 @@ pub fn rendered(plan: &Plan, store: &Store, rendered: &[Rendered], panels: &[Str
     let mut changes = Changes::default();
     for view in rendered {
         for shot in capture::shots(plan, view).iter().filter(|shot| panels.is_empty() || panels.contains(&shot.selector())) {
-            let path = store.path(shot.uid, shot.view, shot.panel);
-            let existing = store.find(&path, shot.panel);
-            let bytes = existing.as_ref().map(|file| std::fs::read(file).with_context(|| format!("reading {}", store.display(file))));
-            let assessment = verdict::assess(shot, bytes.transpose()?.as_deref(), &verdict::settings(&plan.config, shot))
-                .map_err(|error| ToolError::ChildFailed(format!("{}: {error}", store.display(&path))))?;
-            let problem = match &assessment {
+            let judged = check::judge(plan, store, shot)?;
+            let problem = match &judged.assessment {
                 Assessment::PanelProblem(problem) => problem.as_str(),
                 _ => "",
             };
-            let approved = Approved { path: &path, existing: existing.as_deref(), png: shot.png.unwrap_or_default(), problem };
-            approved.apply(store, verdict::approval(assessment.status(), existing.as_ref().is_some_and(|e| *e != path)), &mut changes)?;
+            let approved =
+                Approved { path: &judged.path, existing: judged.compared.as_deref(), png: shot.png.unwrap_or_default(), problem };
+            approved.apply(store, verdict::approval(judged.assessment.status(), judged.at_old_name()), &mut changes)?;
         }
     }
     for orphan in plan.orphans(store) {
@@ -92,7 +88,7 @@ pub fn from_report(
     }
     let selected = report.failures().filter(|c| {
         (dashboards.is_empty() || dashboards.contains(&c.dashboard_uid))
-            && (panels.is_empty() || panels.contains(&c.panel_id.map_or_else(|| capture::WHOLE_DASHBOARD.to_string(), |id| id.to_string())))
+            && (panels.is_empty() || panels.contains(&capture::panel_selector(c.panel_id)))
     });
     let mut changes = Changes::default();
     let mut approvals = Vec::new();
@@ -111,8 +107,7 @@ pub fn from_report(
         };
         let png = actual_image(dir, capture)?;
         let existing = store.find(&path, panel);
-        let on_disk = existing.as_ref().map(|file| std::fs::read(file).with_context(|| format!("reading {}", store.display(file))));
-        let on_disk = on_disk.transpose()?.as_deref().map(verdict::content_hash);
+        let on_disk = existing.as_deref().map(|file| store.read(file)).transpose()?.as_deref().map(verdict::content_hash);
         if on_disk.as_deref() == Some(verdict::content_hash(&png).as_str()) && existing.as_ref() == Some(&path) {
             changes.unchanged += 1;
         } else if on_disk != capture.baseline_sha256 {

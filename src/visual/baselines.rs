@@ -73,6 +73,12 @@ impl Store {
         self.existing(uids).into_iter().filter(|p| !used.contains(p)).collect()
     }
 
+    /// A baseline's bytes.
+    pub fn read(&self, path: &Path) -> anyhow::Result<Vec<u8>> {
+        use anyhow::Context as _;
+        std::fs::read(path).with_context(|| format!("reading {}", self.display(path)))
+    }
+
     /// Replaces (or creates) a baseline: temporary file in the same folder, then rename, so a
     /// reader or a kill -9 sees the old file or the new one, never a partial one.
     pub fn write(&self, path: &Path, png: &[u8]) -> anyhow::Result<()> {

@@ -220,8 +220,13 @@ pub struct Shot<'a> {
 impl Shot<'_> {
     /// The `--panel` value that selects this shot.
     pub fn selector(&self) -> String {
-        self.panel.map_or_else(|| WHOLE_DASHBOARD.to_string(), |p| p.id.to_string())
+        panel_selector(self.panel.map(|p| p.id))
     }
+}
+
+/// The `--panel` value of a panel id (None: the whole-dashboard image).
+pub fn panel_selector(panel_id: Option<u32>) -> String {
+    panel_id.map_or_else(|| WHOLE_DASHBOARD.to_string(), |id| id.to_string())
 }
 
 /// `--panel dashboard` selects the whole-dashboard image.

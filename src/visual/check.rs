@@ -1,14 +1,16 @@
-//! A check run's record of every capture: `verdict::assess` decides, this puts the decision, its
-//! message and the images a reviewer needs (actual, expected, diff) into a report folder, and
-//! lists the orphaned baselines with the command that removes them.
+//! A check run's record of every capture: [`judge`] reads the baseline a shot is compared with and
+//! lets `verdict::assess` decide (`update-baselines` judges the same way), [`record_all`] puts the
+//! decision, its message and the images a reviewer needs (actual, expected, diff) into a report
+//! folder, and [`orphans`] lists the orphaned baselines with the command that removes them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::exit::ToolError;
 use crate::fsutil::write_atomic;
+use crate::pack::config::CompareSettings;
 use crate::visual::baselines::Store;
 use crate::visual::capture::{Plan, Shot};
 use crate::visual::compare;
@@ -21,18 +23,43 @@ pub fn record_all(plan: &Plan, store: &Store, shots: &[Shot<'_>], report: &Path,
     shots.par_iter().map(|shot| record(plan, store, shot, report, approve)).collect()
 }
 
-/// Records one capture.
-fn record(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &str) -> anyhow::Result<Capture> {
+/// A shot judged against the baseline on disk.
+pub struct Judged {
+    /// Where the shot's baseline belongs, under the panel's current title.
+    pub path: PathBuf,
+    /// The file it was compared with (named for an old title after a rename), if any.
+    pub compared: Option<PathBuf>,
+    /// That file's bytes (not read when the page reported a problem: nothing is compared then).
+    pub baseline: Option<Vec<u8>>,
+    pub settings: CompareSettings,
+    pub assessment: Assessment,
+}
+
+impl Judged {
+    /// The baseline it was compared with is named for the panel's old title.
+    pub fn at_old_name(&self) -> bool {
+        self.compared.as_ref().is_some_and(|compared| *compared != self.path)
+    }
+}
+
+/// Judges `shot` against its baseline in `store`, with the plan's compare settings for it.
+pub fn judge(plan: &Plan, store: &Store, shot: &Shot<'_>) -> anyhow::Result<Judged> {
     let path = store.path(shot.uid, shot.view, shot.panel);
     let settings = verdict::settings(&plan.config, shot);
     let compared = store.find(&path, shot.panel);
-    let expected = match (&shot.problem, &compared) {
-        (None, Some(file)) => Some(std::fs::read(file).with_context(|| format!("reading {}", store.display(file)))?),
+    let baseline = match (&shot.problem, &compared) {
+        (None, Some(file)) => Some(store.read(file)?),
         _ => None,
     };
-    let approve_command = format!("{approve} --dashboard {} --panel {}", shot.uid, shot.selector());
-    let assessment = verdict::assess(shot, expected.as_deref(), &settings)
+    let assessment = verdict::assess(shot, baseline.as_deref(), &settings)
         .map_err(|error| ToolError::ChildFailed(format!("{}: {error}", store.display(&path))))?;
+    Ok(Judged { path, compared, baseline, settings, assessment })
+}
+
+/// Records one capture.
+fn record(plan: &Plan, store: &Store, shot: &Shot<'_>, report: &Path, approve: &str) -> anyhow::Result<Capture> {
+    let Judged { path, compared, baseline: expected, settings, assessment } = judge(plan, store, shot)?;
+    let approve_command = format!("{approve} --dashboard {} --panel {}", shot.uid, shot.selector());
     let status = assessment.status();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let image = |kind: &str| format!("images/{}/{}/{stem}.{kind}.png", shot.uid, shot.view);

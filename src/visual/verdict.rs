@@ -9,8 +9,7 @@
 
 use sha2::{Digest as _, Sha256};
 
-use crate::pack::config::CompareSettings;
-use crate::pack::config::Config;
+use crate::pack::config::{CompareSettings, Config};
 use crate::visual::capture::Shot;
 use crate::visual::compare::{self, CompareError, Comparison, Decoded, Side, Verdict};
 use crate::visual::report::Status;

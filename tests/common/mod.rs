@@ -239,3 +239,9 @@ pub fn copy_folder(from: &Path, to: &Path, recursive: bool) {
         }
     }
 }
+
+/// The receiver of a team's `kind` (`pager` for critical alerts, `chat` for warnings) in
+/// alerts/alertmanager.yml: `mesh-control-plane` → `control-plane-pager`.
+pub fn team_receiver(team: &str, kind: &str) -> String {
+    format!("{}-{kind}", team.strip_prefix("mesh-").unwrap_or(team))
+}
